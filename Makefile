@@ -1,0 +1,51 @@
+# Two commands: `make run` sets up and serves the workbench; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The suite runs on SQLite, then on this PostgreSQL server when it answers.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
+
+.PHONY: run test test-sqlite test-postgres lint install
+.DEFAULT_GOAL := run
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.11")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Local settings: development mode with a random secret key, written once.
+.env:
+	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (DEBUG=true, a random SECRET_KEY) for local use."
+
+run: install .env
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py setup_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== Test suite on SQLite"
+	env -u DATABASE_URL $(PY) -m pytest
+
+test-postgres: install
+	@if $(PY) -c 'import sys, psycopg; from urllib.parse import urlsplit as u; x = u(sys.argv[1]); psycopg.connect(host=x.hostname, port=x.port or 5432, user=x.username, password=x.password, dbname="postgres", connect_timeout=3).close()' '$(TEST_DATABASE_URL)' 2>/dev/null; then \
+		echo "== Test suite on PostgreSQL ($(TEST_DATABASE_URL))"; \
+		DATABASE_URL='$(TEST_DATABASE_URL)' $(PY) -m pytest; \
+	elif [ -n "$$CI" ]; then \
+		echo "PostgreSQL at $(TEST_DATABASE_URL) does not answer; CI must not skip it." >&2; exit 1; \
+	else \
+		echo "== SKIPPED the PostgreSQL run: nothing answers at $(TEST_DATABASE_URL)."; \
+		echo "   Start PostgreSQL or set TEST_DATABASE_URL to run the suite on it too."; \
+	fi

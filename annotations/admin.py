@@ -1,0 +1,81 @@
+from django.contrib import admin
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Annotation, Article, Project, Sentence, Verdict
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "review_target", "article_count", "created_at"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["members"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(ordering="article_count", description="articles")
+    def article_count(self, project):
+        return project.article_count
+
+
+class SentenceInline(admin.TabularInline):
+    model = Sentence
+    fields = ["position", "text", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "project", "source", "published_at", "sentence_count", "created_at"]
+    list_filter = ["project", "source", "language", "published_at", "created_at"]
+    list_select_related = ["project"]
+    search_fields = ["title", "source", "url"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["body", "content_hash", "created_at", "imported_by"]
+    inlines = [SentenceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(sentence_count=Count("sentences"))
+
+    @admin.display(ordering="sentence_count", description="sentences")
+    def sentence_count(self, article):
+        return article.sentence_count
+
+
+@admin.register(Sentence)
+class SentenceAdmin(admin.ModelAdmin):
+    list_display = ["text", "article", "position"]
+    list_select_related = ["article"]
+    list_filter = ["article__project"]
+    search_fields = ["text", "article__title"]
+    readonly_fields = ["article", "position", "text", "start", "end"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Annotation)
+class AnnotationAdmin(SimpleHistoryAdmin):
+    list_display = ["sentence", "reviewer", "label", "version", "updated_at"]
+    list_filter = ["label", "reviewer", "sentence__article__project", "updated_at"]
+    list_select_related = ["sentence", "reviewer"]
+    search_fields = ["sentence__text", "note", "reviewer__username"]
+    raw_id_fields = ["sentence"]
+    readonly_fields = ["created_at", "updated_at", "version"]
+
+
+@admin.register(Verdict)
+class VerdictAdmin(SimpleHistoryAdmin):
+    list_display = ["sentence", "label", "decided_by", "decided_at"]
+    list_filter = ["label", "decided_by", "sentence__article__project"]
+    list_select_related = ["sentence", "decided_by"]
+    search_fields = ["sentence__text", "rationale"]
+    raw_id_fields = ["sentence"]

@@ -1,0 +1,106 @@
+"""Saving and removing a reviewer's annotation, safely under concurrent edits."""
+
+from urllib.parse import urlsplit
+
+from django.db import IntegrityError, transaction
+
+from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Label
+
+URL_MAX_LENGTH = 2000
+
+
+class InvalidAnnotation(ValueError):
+    """Bad input for an annotation; the message says which field and why."""
+
+
+class StaleVersion(Exception):
+    """The client edited an older version than the stored one (or none exists any more)."""
+
+    def __init__(self, current):
+        self.current = current  # the stored Annotation, or None if there is none
+        super().__init__(
+            "this annotation was changed elsewhere; reload it and apply your change again"
+        )
+
+
+def clean_evidence(evidence):
+    """A list of distinct http(s) URLs, in the order given."""
+    if isinstance(evidence, str) or not isinstance(evidence, list | tuple):
+        raise InvalidAnnotation("evidence must be a list of links")
+    links = []
+    for link in evidence:
+        if not isinstance(link, str):
+            raise InvalidAnnotation("evidence must be a list of links")
+        link = link.strip()
+        parts = urlsplit(link)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise InvalidAnnotation(f"evidence link {link[:100]!r} must start with http(s)://")
+        if len(link) > URL_MAX_LENGTH:
+            raise InvalidAnnotation(f"evidence links must be at most {URL_MAX_LENGTH} characters")
+        if link not in links:
+            links.append(link)
+    if len(links) > EVIDENCE_MAX_LINKS:
+        raise InvalidAnnotation(f"at most {EVIDENCE_MAX_LINKS} evidence links")
+    return links
+
+
+def clean_annotation(*, label, note, evidence):
+    if label not in Label.values:
+        raise InvalidAnnotation(f"label must be one of {', '.join(Label.values)}")
+    if not isinstance(note, str):
+        raise InvalidAnnotation("note must be text")
+    if len(note) > NOTE_MAX_LENGTH:
+        raise InvalidAnnotation(f"note must be at most {NOTE_MAX_LENGTH:,} characters")
+    return {"label": label, "note": note, "evidence": clean_evidence(evidence)}
+
+
+def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=None):
+    """Create or update the reviewer's annotation; return (annotation, created).
+
+    `version` is the version the caller last saw: 0 if it saw none, None to skip the
+    check. Raise StaleVersion if it is behind, InvalidAnnotation on bad input.
+    """
+    values = clean_annotation(label=label, note=note, evidence=evidence)
+    with transaction.atomic():
+        annotation = _locked(sentence, reviewer)
+        if annotation is None:
+            if version:
+                raise StaleVersion(None)
+            try:
+                with transaction.atomic():
+                    return Annotation.objects.create(
+                        sentence=sentence, reviewer=reviewer, **values
+                    ), True
+            except IntegrityError:
+                # Another request created it first: treat ours as an update of theirs.
+                annotation = _locked(sentence, reviewer)
+        if version is not None and version != annotation.version:
+            raise StaleVersion(annotation)
+        for field, value in values.items():
+            setattr(annotation, field, value)
+        annotation.version += 1
+        annotation.save()
+        return annotation, False
+
+
+def delete_annotation(*, sentence, reviewer, version=None):
+    """Remove the reviewer's annotation; return False if there was none.
+
+    Raise StaleVersion if `version` is given and behind. History keeps the deleted row.
+    """
+    with transaction.atomic():
+        annotation = _locked(sentence, reviewer)
+        if annotation is None:
+            return False
+        if version is not None and version != annotation.version:
+            raise StaleVersion(annotation)
+        annotation.delete()
+        return True
+
+
+def _locked(sentence, reviewer):
+    return (
+        Annotation.objects.select_for_update()
+        .filter(sentence=sentence, reviewer=reviewer)
+        .first()
+    )

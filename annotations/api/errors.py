@@ -1,0 +1,21 @@
+"""One place that turns domain exceptions into HTTP answers."""
+
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ..annotating import InvalidAnnotation, StaleVersion
+from ..importing import ArticleTooLarge, InvalidArticle
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, StaleVersion):
+        from .serializers import AnnotationSerializer
+
+        current = AnnotationSerializer(exc.current).data if exc.current else None
+        return Response({"detail": str(exc), "current": current}, status.HTTP_409_CONFLICT)
+    if isinstance(exc, ArticleTooLarge):
+        return Response({"detail": str(exc)}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+    if isinstance(exc, InvalidArticle | InvalidAnnotation):
+        return Response({"detail": str(exc)}, status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,21 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from ..access import is_reviewer
+
+
+class IsReviewer(BasePermission):
+    """Reviewers, adjudicators and staff."""
+
+    message = "You need the reviewer or adjudicator role."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and is_reviewer(request.user))
+
+
+class IsReviewerToReadStaffToWrite(IsReviewer):
+    message = "Only staff may do this."
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return super().has_permission(request, view)
+        return bool(request.user and request.user.is_active and request.user.is_staff)

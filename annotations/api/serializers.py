@@ -1,0 +1,117 @@
+from rest_framework import serializers
+
+from ..models import NOTE_MAX_LENGTH, Annotation, Label, Project
+
+
+class StrictSerializer(serializers.Serializer):
+    """Rejects fields it does not know instead of silently ignoring them."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    dict.fromkeys(unknown, "unknown field")
+                )
+        return super().to_internal_value(data)
+
+
+class ProgressFields(serializers.Serializer):
+    sentence_count = serializers.IntegerField(read_only=True)
+    reviews_done = serializers.IntegerField(read_only=True)
+    reviews_needed = serializers.IntegerField(read_only=True)
+
+
+class ProjectSerializer(ProgressFields, serializers.ModelSerializer):
+    article_count = serializers.IntegerField(read_only=True)
+    members = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id", "slug", "name", "description", "review_target", "members", "created_at",
+            "article_count", "sentence_count", "reviews_done", "reviews_needed",
+        ]
+        read_only_fields = ["id", "created_at"]
+
+
+class ArticleSerializer(ProgressFields):
+    id = serializers.IntegerField()
+    project = serializers.CharField(source="project.slug")
+    title = serializers.CharField()
+    source = serializers.CharField()
+    url = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    language = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    review_target = serializers.IntegerField(source="target")
+    labeled_by_me = serializers.IntegerField(source="labeled_by_user")
+
+
+class ArticleImportSerializer(StrictSerializer):
+    """Shape only; the import service checks the values (one set of rules everywhere)."""
+
+    body = serializers.CharField(trim_whitespace=False)
+    project = serializers.CharField(required=False, help_text="Project slug; default: default.")
+    title = serializers.CharField(required=False, allow_blank=True)
+    source = serializers.CharField(required=False, allow_blank=True)
+    url = serializers.CharField(required=False, allow_blank=True)
+    published_at = serializers.CharField(required=False, allow_blank=True)
+    language = serializers.CharField(required=False, allow_blank=True)
+
+
+class MyAnnotationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Annotation
+        fields = ["label", "note", "evidence", "version", "updated_at"]
+
+
+class SentenceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    text = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    my_annotation = MyAnnotationSerializer(allow_null=True, help_text="The caller's label.")
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    body = serializers.CharField()
+    sentences = SentenceSerializer(many=True)
+
+
+class AnnotationInputSerializer(StrictSerializer):
+    label = serializers.ChoiceField(choices=Label.choices)
+    note = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=NOTE_MAX_LENGTH
+    )
+    evidence = serializers.ListField(child=serializers.CharField(), required=False)
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text="The version you last saw (0: none). A stale version gives 409.",
+    )
+
+
+class AnnotationSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username")
+    article = serializers.IntegerField(source="sentence.article_id")
+
+    class Meta:
+        model = Annotation
+        fields = [
+            "id", "sentence", "article", "reviewer", "label", "note", "evidence", "version",
+            "created_at", "updated_at",
+        ]
+
+
+class VersionQuerySerializer(StrictSerializer):
+    version = serializers.IntegerField(required=False, min_value=0)
+
+
+class AnnotationFilterSerializer(serializers.Serializer):
+    project = serializers.SlugField(required=False)
+    article = serializers.IntegerField(required=False, min_value=1)
+    label = serializers.ChoiceField(choices=Label.choices, required=False)
+    reviewer = serializers.CharField(required=False)

@@ -1,0 +1,143 @@
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..access import is_adjudicator, visible_articles, visible_projects
+from ..annotating import delete_annotation, save_annotation
+from ..importing import import_article
+from ..models import Annotation, Sentence
+from ..progress import projects_with_progress, with_progress
+from . import serializers
+from .permissions import IsReviewer, IsReviewerToReadStaffToWrite
+
+
+class ProjectList(generics.ListCreateAPIView):
+    """Projects the caller may see, with progress; staff create projects."""
+
+    permission_classes = [IsReviewerToReadStaffToWrite]
+    serializer_class = serializers.ProjectSerializer
+
+    def get_queryset(self):
+        return projects_with_progress(visible_projects(self.request.user)).prefetch_related(
+            "members"
+        )
+
+    def perform_create(self, serializer):
+        project = serializer.save()
+        project.article_count = project.sentence_count = 0
+        project.reviews_done = project.reviews_needed = 0
+
+
+class ArticleList(generics.GenericAPIView):
+    """GET: articles the caller may see, with progress (filter `project`: a slug).
+    POST (staff): import one article; 201 when new, 200 when the same body is there."""
+
+    permission_classes = [IsReviewerToReadStaffToWrite]
+
+    def get(self, request):
+        articles = visible_articles(request.user).select_related("project")
+        if project := request.query_params.get("project"):
+            articles = articles.filter(project__slug=project)
+        page = self.paginate_queryset(with_progress(articles, request.user))
+        return self.get_paginated_response(serializers.ArticleSerializer(page, many=True).data)
+
+    def post(self, request):
+        data = serializers.ArticleImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = import_article(imported_by=request.user, **data.validated_data)
+        article = _article_detail(request.user, result.article.pk)
+        created = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        return Response(serializers.ArticleDetailSerializer(article).data, status=created)
+
+
+class ArticleDetail(APIView):
+    """An article with its sentences and the caller's own label on each."""
+
+    permission_classes = [IsReviewer]
+
+    def get(self, request, pk):
+        article = _article_detail(request.user, pk)
+        return Response(serializers.ArticleDetailSerializer(article).data)
+
+
+def _article_detail(user, pk):
+    """Three queries: the article with its progress, its sentences, the user's labels."""
+    mine = Annotation.objects.filter(reviewer=user)
+    queryset = with_progress(visible_articles(user).select_related("project"), user)
+    article = get_object_or_404(
+        queryset.prefetch_related(
+            Prefetch("sentences", Sentence.objects.prefetch_related(
+                Prefetch("annotations", mine, to_attr="mine")
+            ))
+        ),
+        pk=pk,
+    )
+    for sentence in article.sentences.all():
+        sentence.my_annotation = sentence.mine[0] if sentence.mine else None
+    return article
+
+
+class MyAnnotation(APIView):
+    """The caller's own annotation of one sentence: read, upsert, delete."""
+
+    permission_classes = [IsReviewer]
+
+    def get_sentence(self):
+        sentences = Sentence.objects.filter(article__in=visible_articles(self.request.user))
+        return get_object_or_404(sentences, pk=self.kwargs["pk"])
+
+    def get(self, request, pk):
+        annotation = get_object_or_404(
+            Annotation.objects.select_related("reviewer", "sentence"),
+            sentence=self.get_sentence(), reviewer=request.user,
+        )
+        return Response(serializers.AnnotationSerializer(annotation).data)
+
+    def put(self, request, pk):
+        data = serializers.AnnotationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        annotation, created = save_annotation(
+            sentence=self.get_sentence(), reviewer=request.user, **data.validated_data
+        )
+        return Response(
+            serializers.AnnotationSerializer(annotation).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    def delete(self, request, pk):
+        version = serializers.VersionQuerySerializer(data=request.query_params)
+        version.is_valid(raise_exception=True)
+        if not delete_annotation(
+            sentence=self.get_sentence(), reviewer=request.user, **version.validated_data
+        ):
+            return Response({"detail": "You have no annotation on this sentence."}, status=404)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AnnotationList(generics.ListAPIView):
+    """Annotations, filtered by `project` (slug), `article` (id), `label`, `reviewer`
+    (username). Reviewers see only their own; adjudicators and staff see all."""
+
+    permission_classes = [IsReviewer]
+    serializer_class = serializers.AnnotationSerializer
+
+    def get_queryset(self):
+        user = self.request.user
+        params = serializers.AnnotationFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        annotations = Annotation.objects.filter(
+            sentence__article__in=visible_articles(user)
+        ).select_related("reviewer", "sentence")
+        if not is_adjudicator(user):
+            annotations = annotations.filter(reviewer=user)
+        lookups = {
+            "project": "sentence__article__project__slug",
+            "article": "sentence__article_id",
+            "label": "label",
+            "reviewer": "reviewer__username",
+        }
+        for name, value in params.validated_data.items():
+            annotations = annotations.filter(**{lookups[name]: value})
+        return annotations.order_by("sentence__article_id", "sentence__position", "reviewer_id")

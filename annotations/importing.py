@@ -1,0 +1,264 @@
+"""Importing articles: validate, segment and store, all or nothing.
+
+`import_article` stores one article; `read_records` parses a `.txt`, `.json` or `.jsonl`
+file into article records, naming the file and line of the first bad one; `import_records`
+stores many in one transaction. The API, the admin and the command all go through these.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import is_naive, make_aware
+
+from .models import DEFAULT_PROJECT_SLUG, Article, Project, Sentence
+from .segmentation import split_sentences
+
+FIELDS = ("body", "title", "source", "url", "published_at", "language", "project")
+TITLE_MAX_LENGTH = 500
+DERIVED_TITLE_LENGTH = 120
+
+
+class InvalidArticle(ValueError):
+    """A record that cannot be imported; the message says what and where."""
+
+
+class UnknownProject(InvalidArticle):
+    pass
+
+
+class ArticleTooLarge(InvalidArticle):
+    pass
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    article: Article
+    created: bool
+
+
+def content_hash(body):
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def derive_title(body):
+    """The first line of the body, cut at a word boundary when long."""
+    first_line = body.strip().splitlines()[0].strip()
+    if len(first_line) <= DERIVED_TITLE_LENGTH:
+        return first_line
+    cut = first_line[:DERIVED_TITLE_LENGTH].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def get_project(slug):
+    try:
+        return Project.objects.get(slug=slug)
+    except Project.DoesNotExist:
+        known = ", ".join(Project.objects.order_by("slug").values_list("slug", flat=True))
+        raise UnknownProject(
+            f"unknown project {slug!r}; existing projects: {known or 'none'}"
+        ) from None
+
+
+def clean_record(record):
+    """Check one article record (a dict) and return it with normalised values.
+
+    Raises InvalidArticle naming the first problem found.
+    """
+    unknown = sorted(set(record) - set(FIELDS))
+    if unknown:
+        raise InvalidArticle(
+            f"unknown field {unknown[0]!r}; allowed fields: {', '.join(FIELDS)}"
+        )
+    body = record.get("body")
+    if not isinstance(body, str) or not body.strip():
+        raise InvalidArticle("body is missing or empty")
+    size = len(body.encode("utf-8"))
+    if size > settings.ARTICLE_MAX_BYTES:
+        raise ArticleTooLarge(
+            f"body is {size:,} bytes; the limit is {settings.ARTICLE_MAX_BYTES:,} "
+            "(set ARTICLE_MAX_BYTES to raise it)"
+        )
+    if "\x00" in body:
+        raise InvalidArticle("body contains a NUL character")
+    cleaned = {"body": body}
+    for name, limit in (("title", TITLE_MAX_LENGTH), ("source", 200), ("language", 16)):
+        value = record.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise InvalidArticle(f"{name} must be a string")
+        if len(value) > limit:
+            raise InvalidArticle(f"{name} is longer than {limit} characters")
+        cleaned[name] = value.strip()
+    cleaned["url"] = _clean_url(record.get("url"))
+    cleaned["published_at"] = _clean_datetime(record.get("published_at"))
+    project = record.get("project")
+    if project not in (None, ""):
+        if not isinstance(project, str):
+            raise InvalidArticle("project must be a project slug")
+        cleaned["project"] = project
+    return cleaned
+
+
+def _clean_url(value):
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or len(value) > 2000:
+        raise InvalidArticle("url must be a string of at most 2000 characters")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidArticle(f"url must be an http(s) address, not {value!r}")
+    return value
+
+
+def _clean_datetime(value):
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise InvalidArticle("published_at must be an ISO 8601 date or date-time string")
+    try:
+        moment = parse_datetime(value)
+        if moment is None and (day := parse_date(value)):
+            moment = parse_datetime(day.isoformat() + "T00:00:00")
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise InvalidArticle(f"published_at {value!r} is not an ISO 8601 date or date-time")
+    return make_aware(moment) if is_naive(moment) else moment
+
+
+def import_article(*, body=None, project=None, imported_by=None, **fields):
+    """Segment and store one article; return ImportResult(article, created).
+
+    `project` is the default Project or slug (None: the `default` project); a `project`
+    slug among `fields` wins over it. The same body in the same project again returns
+    the existing article with created=False. Raises InvalidArticle.
+    """
+    cleaned = clean_record({"body": body, **fields})
+    slug = cleaned.pop("project", None)
+    if slug or not isinstance(project, Project):
+        project = get_project(slug or project or DEFAULT_PROJECT_SLUG)
+    digest = content_hash(body)
+    existing = Article.objects.filter(project=project, content_hash=digest).first()
+    if existing:
+        return ImportResult(existing, created=False)
+    cleaned.setdefault("title", derive_title(body))
+    try:
+        with transaction.atomic():
+            article = Article.objects.create(
+                project=project, content_hash=digest, imported_by=imported_by, **cleaned
+            )
+            Sentence.objects.bulk_create(
+                Sentence(article=article, position=i, text=body[start:end], start=start, end=end)
+                for i, (start, end) in enumerate(split_sentences(body))
+            )
+    except IntegrityError:
+        # Someone imported the same body at the same moment: theirs stands.
+        existing = Article.objects.filter(project=project, content_hash=digest).first()
+        if existing is None:
+            raise
+        return ImportResult(existing, created=False)
+    return ImportResult(article, created=True)
+
+
+def import_records(records, *, project=None, imported_by=None, progress=None):
+    """Import (where, record) pairs in one transaction: any invalid record stores nothing.
+
+    `where` names the record in errors ("file.jsonl line 3"); `progress` is called after
+    each record. Returns the ImportResults.
+    """
+    results = []
+    with transaction.atomic():
+        for where, record in records:
+            try:
+                if not isinstance(record, dict):
+                    raise InvalidArticle(
+                        f"expected an object with a body, got {type(record).__name__}"
+                    )
+                results.append(import_article(project=project, imported_by=imported_by, **record))
+            except InvalidArticle as error:
+                raise InvalidArticle(f"{where}: {error}") from None
+            if progress:
+                progress()
+    return results
+
+
+def read_records(path, *, title=None):
+    """Parse a .txt, .json or .jsonl file into (where, record) pairs.
+
+    A .txt file is one article (`title` optional). Raises InvalidArticle naming the
+    file and line of the first problem.
+    """
+    path = Path(path)
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InvalidArticle(f"{name}: cannot read the file ({error.strerror})") from None
+    text = _decode(data, name)
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        record = {"body": text}
+        if title:
+            record["title"] = title
+        return [(f"{name} line 1", record)]
+    if title:
+        raise InvalidArticle(f"{name}: --title applies to .txt files only")
+    if suffix == ".jsonl":
+        return list(_jsonl_records(text, name))
+    if suffix == ".json":
+        return list(_json_records(text, name))
+    raise InvalidArticle(f"{name}: unsupported file type {suffix!r}; use .txt, .json or .jsonl")
+
+
+def _decode(data, name):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InvalidArticle(
+            f"{name} line {line}: not valid UTF-8 (byte {error.start}); save the file as UTF-8"
+        ) from None
+
+
+def _jsonl_records(text, name):
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield f"{name} line {number}", json.loads(line)
+        except json.JSONDecodeError as error:
+            raise InvalidArticle(f"{name} line {number}: invalid JSON ({error.msg})") from None
+
+
+def _json_records(text, name):
+    """An object, or a list of objects; each record is named by the line it starts on."""
+    decoder = json.JSONDecoder()
+    try:
+        document = decoder.decode(text)
+    except json.JSONDecodeError as error:
+        raise InvalidArticle(f"{name} line {error.lineno}: invalid JSON ({error.msg})") from None
+    if isinstance(document, dict):
+        return [(f"{name} line {_line_of_first(text, '{')}", document)]
+    if not isinstance(document, list):
+        raise InvalidArticle(f"{name} line 1: expected an object or a list of objects")
+    # Walk the array again to learn where each item starts, for error messages.
+    records = []
+    index = text.index("[") + 1
+    for item in document:
+        while text[index] in " \t\r\n,":
+            index += 1
+        line = text.count("\n", 0, index) + 1
+        _, index = decoder.raw_decode(text, index)
+        records.append((f"{name} line {line}", item))
+    return records
+
+
+def _line_of_first(text, char):
+    return text.count("\n", 0, text.index(char)) + 1

@@ -1,0 +1,42 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from annotations.importing import InvalidArticle, get_project, import_records, read_records
+from annotations.models import DEFAULT_PROJECT_SLUG, Sentence
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from .txt (one article), .json (an object or a list) or .jsonl "
+        "(an object a line) files. All or nothing: one bad record stores nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument(
+            "--project", default=DEFAULT_PROJECT_SLUG, help="project slug (default: default)"
+        )
+        parser.add_argument("--title", help="title of a .txt article (default: its first line)")
+
+    def handle(self, *, files, project, title, **options):
+        try:
+            records = [pair for path in files for pair in read_records(path, title=title)]
+            target = get_project(project)
+            with tqdm(
+                total=len(records), unit="article", disable=None, file=sys.stderr
+            ) as bar:
+                results = import_records(records, project=target, progress=bar.update)
+        except InvalidArticle as error:
+            raise CommandError(f"{error}. Nothing was imported.") from None
+        created = sum(result.created for result in results)
+        sentences = Sentence.objects.filter(
+            article__in=[result.article for result in results if result.created]
+        ).count()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{created} created ({sentences} sentences), "
+                f"{len(results) - created} unchanged, in project {target.slug!r}."
+            )
+        )

@@ -1,0 +1,176 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+DEFAULT_PROJECT_SLUG = "default"
+NOTE_MAX_LENGTH = 10_000
+EVIDENCE_MAX_LINKS = 20
+
+
+class Label(models.TextChoices):
+    VERIFIED = "verified", "Verified"
+    DISPUTED = "disputed", "Disputed"
+    UNCLEAR = "unclear", "Unclear"
+
+
+def _label_is_valid(field="label"):
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__in": Label.values}),
+        name="%(app_label)s_%(class)s_label_valid",
+    )
+
+
+class Project(models.Model):
+    """A desk, campaign or dataset: a group of articles with its own review target.
+
+    A project without members is open to every reviewer; one with members is visible
+    to those members, adjudicators and staff only (see `access.visible_projects`).
+    """
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    review_target = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="Independent labels each sentence needs.",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="projects",
+        help_text="Leave empty to open the project to every reviewer.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_target__gte=1), name="project_review_target_positive"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Article(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=500)
+    source = models.CharField(max_length=200, blank=True, help_text="Publisher.")
+    url = models.URLField(max_length=2000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    body = models.TextField(help_text="The exact text as imported, never rewritten.")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the body.")
+    review_target = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="Overrides the project's review target for this article.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="imported_articles",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "content_hash"], name="article_unique_body_per_project"
+            )
+        ]
+        indexes = [models.Index(fields=["project", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def effective_review_target(self):
+        """Reads `self.project`: select it with the article to avoid a query."""
+        return self.review_target or self.project.review_target
+
+
+class Sentence(models.Model):
+    """A span of its article's body: `article.body[start:end] == text`, in code points."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
+    position = models.PositiveIntegerField(help_text="0-based order within the article.")
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["article_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="sentence_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="sentence_span_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Annotation(models.Model):
+    """One reviewer's label for one sentence; `version` grows with every change."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="annotations")
+    # PROTECT: labels are data; deactivate a reviewer instead of deleting their work.
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="annotations"
+    )
+    label = models.CharField(max_length=16, choices=Label.choices)
+    note = models.TextField(max_length=NOTE_MAX_LENGTH, blank=True)
+    evidence = models.JSONField(default=list, blank=True, help_text="http(s) links.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sentence_id", "reviewer_id"]
+        permissions = [("export_dataset", "Can export labeled datasets")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sentence", "reviewer"], name="annotation_one_per_reviewer"
+            ),
+            _label_is_valid(),
+        ]
+        indexes = [
+            models.Index(fields=["reviewer", "sentence"]),
+            models.Index(fields=["updated_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.label} by {self.reviewer_id} on sentence {self.sentence_id}"
+
+
+class Verdict(models.Model):
+    """An adjudicator's final label for a sentence."""
+
+    sentence = models.OneToOneField(Sentence, on_delete=models.CASCADE, related_name="verdict")
+    label = models.CharField(max_length=16, choices=Label.choices)
+    rationale = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
+    )
+    decided_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sentence_id"]
+        constraints = [_label_is_valid()]
+
+    def __str__(self):
+        return f"{self.label} on sentence {self.sentence_id}"

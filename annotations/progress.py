@@ -1,0 +1,61 @@
+"""Labeling progress, counted in the database: one query for a whole list of articles.
+
+A sentence needs `review_target` independent labels (the article's own target, else its
+project's). Labels beyond the target do not count towards progress.
+"""
+
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Least
+
+from .models import Annotation, Article, Sentence
+
+
+def count_of(queryset):
+    """COUNT(*) of a queryset filtered on OuterRef(...), as a correlated subquery."""
+    counted = queryset.order_by().annotate(n=Func(Value(1), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def sum_of(queryset, field):
+    summed = queryset.order_by().annotate(total=Func(F(field), function="SUM")).values("total")
+    return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
+
+
+def with_progress(articles, user=None):
+    """Annotate articles with `target`, `sentence_count`, `reviews_done` (labels counted
+    up to the target), `reviews_needed` (labels still missing to reach the target
+    everywhere) and, given a user, `labeled_by_user` (the sentences they labeled)."""
+    labels_capped = Sentence.objects.filter(article=OuterRef("pk")).annotate(
+        capped=Least(
+            count_of(Annotation.objects.filter(sentence=OuterRef("pk"))),
+            OuterRef("target"),
+            output_field=IntegerField(),
+        )
+    )
+    articles = articles.annotate(
+        target=Coalesce(
+            F("review_target"), F("project__review_target"), output_field=IntegerField()
+        ),
+        sentence_count=count_of(Sentence.objects.filter(article=OuterRef("pk"))),
+        reviews_done=sum_of(labels_capped, "capped"),
+        reviews_needed=F("sentence_count") * F("target") - F("reviews_done"),
+    )
+    if user is not None:
+        articles = articles.annotate(
+            labeled_by_user=count_of(
+                Annotation.objects.filter(sentence__article=OuterRef("pk"), reviewer=user)
+            )
+        )
+    return articles
+
+
+def projects_with_progress(projects):
+    """Annotate projects with `article_count` and the sums of their articles' progress."""
+    articles = with_progress(Article.objects.filter(project=OuterRef("pk")))
+    return projects.annotate(
+        article_count=count_of(Article.objects.filter(project=OuterRef("pk"))),
+        sentence_count=sum_of(articles, "sentence_count"),
+        reviews_done=sum_of(articles, "reviews_done"),
+        reviews_needed=sum_of(articles, "reviews_needed"),
+    )
+

@@ -1,0 +1,225 @@
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from annotations.importing import InvalidArticle, derive_title, import_article, read_records
+from annotations.models import Article, Project, Sentence
+from tests.factories import make_project
+
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
+DEMO_BODY = (DEMO / "ukraine-peace-plan-talks.txt").read_text(encoding="utf-8")
+DEMO_SENTENCES = json.loads((DEMO / "ukraine-peace-plan-talks.sentences.json").read_text())
+
+pytestmark = pytest.mark.django_db
+
+
+def write(tmp_path, name, content):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return str(path)
+
+
+def test_demo_article_splits_into_the_expected_sentences():
+    article = import_article(body=DEMO_BODY).article
+
+    stored = list(article.sentences.values("position", "start", "end", "text"))
+    assert stored == DEMO_SENTENCES
+    assert all(article.body[s["start"] : s["end"]] == s["text"] for s in stored)
+
+
+def test_body_is_stored_exactly_as_imported():
+    body = "  Line one.\r\n\r\nLine two has trailing spaces.   \n\n\n"
+    article = import_article(body=body).article
+    article.refresh_from_db()
+    assert article.body == body
+    texts = [s.text for s in article.sentences.all()]
+    assert texts == ["Line one.", "Line two has trailing spaces."]
+
+
+def test_reimporting_the_same_body_changes_nothing():
+    first = import_article(body=DEMO_BODY, title="First")
+    again = import_article(body=DEMO_BODY, title="Another title")
+
+    assert first.created and not again.created
+    assert again.article == first.article
+    assert Article.objects.count() == 1
+    assert Sentence.objects.count() == 14
+    assert Article.objects.get().title == "First"
+
+
+def test_same_body_in_another_project_is_a_new_article():
+    import_article(body=DEMO_BODY)
+    result = import_article(body=DEMO_BODY, project=make_project("other"))
+    assert result.created
+    assert Article.objects.count() == 2
+
+
+def test_article_without_project_goes_to_default():
+    article = import_article(body="One sentence.").article
+    assert article.project.slug == "default"
+
+
+def test_missing_title_is_derived_from_the_first_line():
+    assert derive_title("Short headline\nBody text.") == "Short headline"
+    long_line = "word " * 60
+    title = derive_title(long_line)
+    assert len(title) <= 121 and title.endswith("…") and " " not in title[-2:]
+
+
+def test_metadata_is_validated_and_stored():
+    article = import_article(
+        body="Text.",
+        title="T",
+        source="Wire",
+        url="https://example.com/a",
+        published_at="2025-12-04",
+        language="en",
+    ).article
+    assert article.published_at.isoformat() == "2025-12-04T00:00:00+00:00"
+    assert (article.source, article.url) == ("Wire", "https://example.com/a")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"body": ""}, "body is missing or empty"),
+        ({"body": "   \n\t"}, "body is missing or empty"),
+        ({"body": 42}, "body is missing or empty"),
+        ({"body": "x", "url": "javascript:alert(1)"}, r"url must be an http\(s\) address"),
+        ({"body": "x", "published_at": "next tuesday"}, "not an ISO 8601"),
+        ({"body": "x", "title": "t" * 501}, "title is longer than 500"),
+        ({"body": "x", "project": "nope"}, "unknown project 'nope'; existing projects: default"),
+        ({"body": "x", "colour": "red"}, "unknown field 'colour'"),
+    ],
+)
+def test_invalid_article_is_rejected_and_nothing_stored(fields, message):
+    with pytest.raises(InvalidArticle, match=message):
+        import_article(**fields)
+    assert Article.objects.count() == 0
+
+
+def test_article_over_the_size_limit_is_rejected(settings):
+    settings.ARTICLE_MAX_BYTES = 100
+    with pytest.raises(InvalidArticle, match="body is 101 bytes; the limit is 100"):
+        import_article(body="é" * 50 + "x")
+    assert Article.objects.count() == 0
+
+
+# The import command
+
+
+def test_command_imports_txt_json_and_jsonl(tmp_path, capsys):
+    files = [
+        write(tmp_path, "a.txt", "A headline\nFirst sentence. Second sentence."),
+        write(tmp_path, "b.json", json.dumps([{"body": "B one."}, {"body": "B two. Yes."}])),
+        write(tmp_path, "c.jsonl", '{"body": "C one."}\n\n{"body": "C two.", "title": "C"}\n'),
+    ]
+    call_command("import_articles", *files)
+
+    assert capsys.readouterr().out.strip() == (
+        "5 created (8 sentences), 0 unchanged, in project 'default'."
+    )
+    assert Article.objects.get(title="A headline").sentences.count() == 3
+
+
+def test_command_reports_unchanged_on_reimport(tmp_path, capsys):
+    path = write(tmp_path, "a.jsonl", '{"body": "One."}\n{"body": "Two."}\n')
+    call_command("import_articles", path)
+    call_command("import_articles", path)
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "0 created (0 sentences), 2 unchanged, in project 'default'."
+    )
+    assert Article.objects.count() == 2
+
+
+def test_command_imports_into_the_named_project(tmp_path):
+    make_project("desk")
+    call_command("import_articles", "--project", "desk", write(tmp_path, "a.txt", "Hello."))
+    assert Article.objects.get().project.slug == "desk"
+
+
+def test_command_takes_a_title_for_txt(tmp_path):
+    call_command("import_articles", "--title", "Given", write(tmp_path, "a.txt", "Hello."))
+    assert Article.objects.get().title == "Given"
+
+
+def test_command_rejects_an_unknown_project_listing_the_existing_ones(tmp_path):
+    make_project("desk")
+    message = "unknown project 'nope'; existing projects: default, desk"
+    with pytest.raises(CommandError, match=message):
+        call_command("import_articles", "--project", "nope", write(tmp_path, "a.txt", "Hi."))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bad.txt", b"Fine line.\nBad \xff byte.", r"bad.txt line 2: not valid UTF-8"),
+        ("empty.txt", "  \n\n", r"empty.txt line 1: body is missing or empty"),
+        ("bad.jsonl", '{"body": "ok."}\n{"body": "oops",}\n', r"bad.jsonl line 2: invalid JSON"),
+        ("bad.json", '[\n{"body": "ok."},\n{"body": "x"\n', r"bad.json line 4: invalid JSON"),
+        (
+            "unknown.json",
+            '[\n  {"body": "ok."},\n\n  {"body": "x", "bdy": 1}\n]',
+            r"unknown.json line 4: unknown field 'bdy'",
+        ),
+        ("empty.jsonl", '{"body": "ok."}\n{"body": ""}\n', r"empty.jsonl line 2: body is missing"),
+        ("list.jsonl", '{"body": "ok."}\n["x"]\n', r"list.jsonl line 2: expected an object"),
+        ("scalar.json", "42", r"scalar.json line 1: expected an object or a list"),
+        ("notes.csv", "body\nx", r"notes.csv: unsupported file type '.csv'"),
+    ],
+)
+def test_command_rejects_bad_input_naming_file_and_line_and_stores_nothing(
+    tmp_path, name, content, message
+):
+    good = write(tmp_path, "good.txt", "A good article comes first.")
+    with pytest.raises(CommandError, match=message + ".*Nothing was imported"):
+        call_command("import_articles", good, write(tmp_path, name, content))
+    assert Article.objects.count() == 0
+    assert Sentence.objects.count() == 0
+
+
+def test_command_rejects_a_too_large_article(tmp_path, settings):
+    settings.ARTICLE_MAX_BYTES = 1000
+    path = write(tmp_path, "big.jsonl", '{"body": "ok."}\n' + json.dumps({"body": "x" * 1001}))
+    with pytest.raises(CommandError, match="big.jsonl line 2: body is 1,001 bytes"):
+        call_command("import_articles", path)
+    assert Article.objects.count() == 0
+
+
+def test_command_fails_on_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="missing.txt: cannot read the file"):
+        call_command("import_articles", str(tmp_path / "missing.txt"))
+
+
+def test_command_exits_non_zero_on_bad_input(tmp_path):
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "bad.jsonl", "{nope}\n")
+    done = subprocess.run(
+        [sys.executable, "manage.py", "import_articles", path],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={"SECRET_KEY": "x", "DEBUG": "false", "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
+             "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 1
+    assert "bad.jsonl line 1: invalid JSON" in done.stderr
+
+
+def test_json_records_are_named_by_their_starting_line(tmp_path):
+    path = write(tmp_path, "list.json", '[\n  {"body": "a"},\n\n  {"body": "b"}\n]')
+    assert [where for where, _ in read_records(path)] == ["list.json line 2", "list.json line 4"]
+
+
+def test_default_project_and_role_groups_exist():
+    from django.contrib.auth.models import Group
+
+    assert Project.objects.filter(slug="default", members=None).exists()
+    assert set(Group.objects.values_list("name", flat=True)) >= {"reviewer", "adjudicator"}

@@ -1,0 +1,81 @@
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from annotations.access import visible_articles, visible_projects
+from annotations.models import Annotation, Article, Project, Verdict
+from tests.factories import make_article, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def test_one_annotation_per_sentence_and_reviewer(alice):
+    sentence = make_article().sentences.first()
+    Annotation.objects.create(sentence=sentence, reviewer=alice, label="verified")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Annotation.objects.create(sentence=sentence, reviewer=alice, label="disputed")
+
+
+def test_database_refuses_an_unknown_label(alice):
+    sentence = make_article().sentences.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Annotation.objects.create(sentence=sentence, reviewer=alice, label="maybe")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Verdict.objects.create(
+            sentence=sentence, label="true", decided_by=alice, decided_at=timezone.now()
+        )
+
+
+def test_content_hash_is_unique_within_a_project():
+    article = make_article()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.create(
+            project=article.project, title="Copy", body=article.body,
+            content_hash=article.content_hash,
+        )
+
+
+def test_article_review_target_falls_back_to_the_project():
+    article = make_article(project=make_project(review_target=3))
+    assert article.effective_review_target == 3
+    article.review_target = 5
+    assert article.effective_review_target == 5
+
+
+def test_annotation_changes_keep_history(alice):
+    sentence = make_article().sentences.first()
+    annotation = Annotation.objects.create(sentence=sentence, reviewer=alice, label="verified")
+    annotation.label = "disputed"
+    annotation.save()
+    pk = annotation.pk
+    annotation.delete()
+    assert list(Annotation.history.filter(id=pk).values_list("history_type", "label")) == [
+        ("-", "disputed"), ("~", "disputed"), ("+", "verified"),
+    ]
+
+
+class TestVisibleProjects:
+    def test_reviewer_sees_open_projects_and_those_they_belong_to(self, alice, bob):
+        open_project = make_project("open")
+        alices = make_project("alices", members=[alice])
+        make_project("bobs", members=[bob])
+        default = Project.objects.get(slug="default")
+        assert set(visible_projects(alice)) == {default, open_project, alices}
+
+    def test_adjudicator_and_staff_see_every_project(self, judy, staff, bob):
+        make_project("bobs", members=[bob])
+        assert visible_projects(judy).count() == visible_projects(staff).count() == 2
+
+    def test_user_without_a_role_sees_nothing(self, outsider):
+        make_article()
+        assert not visible_projects(outsider).exists()
+        assert not visible_articles(outsider).exists()
+
+    def test_inactive_reviewer_sees_nothing(self, alice):
+        alice.is_active = False
+        assert not visible_projects(alice).exists()
+
+    def test_members_only_articles_are_hidden_from_other_reviewers(self, alice, bob):
+        article = make_article(project=make_project("alices", members=[alice]))
+        assert article in visible_articles(alice)
+        assert article not in visible_articles(bob)
