@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -41,6 +42,7 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["body", "content_hash", "created_at", "imported_by"]
     inlines = [SentenceInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sentence_count=Count("sentences"))

@@ -22,9 +22,9 @@ def sum_of(queryset, field):
 
 
 def with_progress(articles, user=None):
-    """Annotate articles with `target`, `sentence_count`, `reviews_done` (labels counted
-    up to the target), `reviews_needed` (labels still missing to reach the target
-    everywhere) and, given a user, `labeled_by_user` (the sentences they labeled)."""
+    """Annotate articles with `target`, `sentence_count`, `reviews_total` (labels needed
+    in all), `reviews_done` (labels counted up to the target), `reviews_needed` (labels
+    still missing) and, given a user, `labeled_by_user` (the sentences they labeled)."""
     labels_capped = Sentence.objects.filter(article=OuterRef("pk")).annotate(
         capped=Least(
             count_of(Annotation.objects.filter(sentence=OuterRef("pk"))),
@@ -37,8 +37,9 @@ def with_progress(articles, user=None):
             F("review_target"), F("project__review_target"), output_field=IntegerField()
         ),
         sentence_count=count_of(Sentence.objects.filter(article=OuterRef("pk"))),
+        reviews_total=F("sentence_count") * F("target"),
         reviews_done=sum_of(labels_capped, "capped"),
-        reviews_needed=F("sentence_count") * F("target") - F("reviews_done"),
+        reviews_needed=F("reviews_total") - F("reviews_done"),
     )
     if user is not None:
         articles = articles.annotate(

@@ -19,7 +19,7 @@ import threading
 
 import pysbd
 
-__all__ = ["split_sentences"]
+__all__ = ["paragraph_spans", "split_sentences"]
 
 # pysbd.Segmenter keeps the text being segmented on the instance, so a shared
 # segmenter must not be used by two threads at once.
@@ -58,15 +58,15 @@ _CLOSERS = "\"”’')]»"
 def split_sentences(body: str) -> list[tuple[int, int]]:
     """(start, end) code-point offsets of each sentence of `body`, in order."""
     spans = []
-    for par_start, par_end in _paragraphs(body):
+    for par_start, par_end in paragraph_spans(body):
         paragraph = body[par_start:par_end]
         for start, end in _cut(paragraph, _boundaries(paragraph)):
             spans.append((par_start + start, par_start + end))
     return spans
 
 
-def _paragraphs(body: str) -> list[tuple[int, int]]:
-    """(start, end) of each paragraph, line breaks inside it included."""
+def paragraph_spans(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph, stripped, line breaks inside it included."""
     lines, pos = [], 0
     for match in _LINE_BREAK.finditer(body):
         lines.append((pos, match.start()))
@@ -76,14 +76,16 @@ def _paragraphs(body: str) -> list[tuple[int, int]]:
     if not filled:
         return []
     if len(filled) == filled[-1] - filled[0] + 1:  # no blank line between them
-        return [lines[i] for i in filled]
-    paragraphs, first = [], filled[0]
-    for prev, i in itertools.pairwise(filled):
-        if i > prev + 1:
-            paragraphs.append((lines[first][0], lines[prev][1]))
-            first = i
-    paragraphs.append((lines[first][0], lines[filled[-1]][1]))
-    return paragraphs
+        paragraphs = [lines[i] for i in filled]
+    else:
+        paragraphs, first = [], filled[0]
+        for prev, i in itertools.pairwise(filled):
+            if i > prev + 1:
+                paragraphs.append((lines[first][0], lines[prev][1]))
+                first = i
+        paragraphs.append((lines[first][0], lines[filled[-1]][1]))
+    # Stripped, so that pysbd's answer can't depend on indentation or padding.
+    return [_strip(body, start, end) for start, end in paragraphs]
 
 
 def _boundaries(paragraph: str) -> list[int]:
@@ -152,11 +154,12 @@ def _next_letter_is_upper(text: str, pos: int) -> bool:
 
 def _cut(text: str, boundaries: list[int]) -> list[tuple[int, int]]:
     """Cut `text` at `boundaries` and strip whitespace off every piece."""
-    spans = []
-    for start, end in zip([0, *boundaries], [*boundaries, len(text)], strict=True):
-        piece = text[start:end]
-        stripped = piece.strip()
-        if stripped:
-            start += len(piece) - len(piece.lstrip())
-            spans.append((start, start + len(stripped)))
-    return spans
+    pieces = zip([0, *boundaries], [*boundaries, len(text)], strict=True)
+    return [_strip(text, start, end) for start, end in pieces if text[start:end].strip()]
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """`text[start:end]` without surrounding whitespace, as offsets in `text`."""
+    piece = text[start:end]
+    start += len(piece) - len(piece.lstrip())
+    return start, start + len(piece.strip())

@@ -1,6 +1,8 @@
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/"), name="home"),
+    path("", views.home, name="home"),
+    path("articles/<int:pk>/", views.article_page, name="article"),
 ]

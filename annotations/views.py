@@ -1,6 +1,26 @@
+"""Reviewer pages: the landing page with articles to review, and the article workspace."""
+
+from urllib.parse import urlencode, urlsplit
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count, F, Q
 from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
+
+from .access import is_adjudicator, is_reviewer, visible_articles, visible_projects
+from .models import NOTE_MAX_LENGTH, Annotation
+from .progress import projects_with_progress, with_progress
+from .segmentation import paragraph_spans
+
+ARTICLES_PER_PAGE = 50
+ORDERINGS = {
+    # Articles where this reviewer still has work first, then those furthest from done.
+    "needed": [F("labeled_by_user").asc(), F("reviews_needed").desc(), "-created_at", "-id"],
+    "newest": ["-created_at", "-id"],
+}
 
 
 @require_GET
@@ -12,3 +32,127 @@ def healthz(request):
     except Exception as error:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "database": str(error)}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def reviewer_required(view):
+    """Signed in and holding a role; others see a page that says whom to ask."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not is_reviewer(request.user):
+            return render(request, "annotations/no_role.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@reviewer_required
+def home(request):
+    user = request.user
+    q = request.GET.get("q", "").strip()[:200]
+    sort = request.GET.get("sort") if request.GET.get("sort") in ORDERINGS else "needed"
+    project = request.GET.get("project", "")
+    articles = with_progress(visible_articles(user).select_related("project"), user)
+    if project:
+        articles = articles.filter(project__slug=project)
+    if q:
+        articles = articles.filter(Q(title__icontains=q) | Q(source__icontains=q))
+    page = Paginator(articles.order_by(*ORDERINGS[sort]), ARTICLES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    next_article = (
+        with_progress(visible_articles(user), user)
+        .filter(labeled_by_user__lt=F("sentence_count"))
+        .order_by("created_at", "id")
+        .first()
+    )
+    filters = {"q": q, "sort": sort, "project": project}
+    keep = "&" + urlencode({name: value for name, value in filters.items() if value})
+    return render(
+        request,
+        "annotations/home.html",
+        {
+            "projects": projects_with_progress(visible_projects(user)).prefetch_related(
+                "members"
+            ),
+            "page": page,
+            "q": q,
+            "sort": sort,
+            "project": project,
+            "next_article": next_article,
+            "keep": keep,
+        },
+    )
+
+
+@reviewer_required
+def article_page(request, pk):
+    user = request.user
+    article = get_object_or_404(
+        with_progress(visible_articles(user).select_related("project"), user), pk=pk
+    )
+    sentences = list(article.sentences.all())
+    mine = Annotation.objects.filter(sentence__article=article, reviewer=user)
+    return render(
+        request,
+        "annotations/article.html",
+        {
+            "article": article,
+            "sentence_count": len(sentences),
+            "paragraphs": group_by_paragraph(article.body, sentences),
+            "safe_url": article.url if urlsplit(article.url).scheme in ("http", "https") else "",
+            "note_max_length": NOTE_MAX_LENGTH,
+            "page_data": {
+                "user": user.pk,
+                "annotations": {
+                    a.sentence_id: {
+                        "label": a.label, "note": a.note, "evidence": a.evidence,
+                        "version": a.version,
+                    }
+                    for a in mine
+                },
+                "others": others_labels(article, user),
+                "sees_all": is_adjudicator(user),
+            },
+        },
+    )
+
+
+def group_by_paragraph(body, sentences):
+    """Sentences (in order) grouped into the paragraphs of `body` they fall in."""
+    paragraphs, spans = [], iter(paragraph_spans(body))
+    end = -1
+    for sentence in sentences:
+        if sentence.start >= end:
+            _, end = next(spans, (None, len(body)))
+            while end <= sentence.start:
+                _, end = next(spans, (None, len(body)))
+            paragraphs.append([])
+        paragraphs[-1].append(sentence)
+    return paragraphs
+
+
+def others_labels(article, user):
+    """What the user may know of other reviewers' labels, by sentence id.
+
+    Adjudicators and staff: every label, with who gave it and their note. Reviewers:
+    label counts only, and only on sentences they have labeled themselves.
+    """
+    others = Annotation.objects.filter(sentence__article=article).exclude(reviewer=user)
+    if is_adjudicator(user):
+        result = {}
+        for a in others.select_related("reviewer").order_by("reviewer__username"):
+            result.setdefault(a.sentence_id, []).append(
+                {"reviewer": a.reviewer.username, "label": a.label, "note": a.note,
+                 "evidence": a.evidence}
+            )
+        return result
+    counts = {}
+    labeled = Annotation.objects.filter(sentence__article=article, reviewer=user)
+    for row in (
+        others.filter(sentence__in=labeled.values("sentence"))
+        .values("sentence_id", "label")
+        .annotate(n=Count("id"))
+    ):
+        counts.setdefault(row["sentence_id"], {})[row["label"]] = row["n"]
+    return counts

@@ -17,7 +17,8 @@ def make_user(username=None, *, role=None, **fields):
         username=username or f"user{next(_serial)}", password=PASSWORD, **fields
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests flush the rows the data migrations made.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 
@@ -34,4 +35,6 @@ def make_article(body=None, *, project=None, **fields):
         f"Article {next(_serial)} opens with a claim. The second sentence is here. "
         "The third one closes it."
     )
-    return import_article(body=body, project=project or "default", **fields).article
+    if project is None:
+        project, _ = Project.objects.get_or_create(slug="default", defaults={"name": "Default"})
+    return import_article(body=body, project=project, **fields).article

@@ -1,0 +1,402 @@
+// The article workspace: select sentences, label them from the keyboard, save every change.
+//
+// Each change goes to PUT/DELETE /api/sentences/{id}/annotation/ with the version it was
+// made on. Changes not yet confirmed by the server ("pending") are kept in localStorage, so
+// that a lost connection, a reload or a crash loses nothing; they are sent again until the
+// server takes them. A 409 means the annotation changed elsewhere: the reviewer chooses.
+(() => {
+  "use strict";
+
+  const LABELS = ["verified", "disputed", "unclear"];
+  const data = JSON.parse(document.getElementById("page-data").textContent);
+  const spans = [...document.querySelectorAll(".sentence")];
+  const $ = (id) => document.getElementById(id);
+  const storeKey = `factcheck:pending:${data.user}`;
+
+  // server: what the server has confirmed, by sentence id ({label, note, evidence, version}).
+  // local: what the reviewer wants now (null: no label). pending: changes not yet confirmed,
+  // {want, base} where base is the server version the change was made on (0: none).
+  const server = new Map(Object.entries(data.annotations));
+  const local = new Map(server);
+  const pending = new Map();
+  const inflight = new Set();
+  const conflicts = new Map(); // sentence id -> the server's current annotation (or null)
+  const undoStack = [];
+  let current = 0;
+  let retryTimer = null;
+  let retryDelay = 1000;
+  let lastError = "";
+
+  // ---- pending changes survive reloads ------------------------------------------------
+  function readStore() {
+    try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch { return {}; }
+  }
+  function persist() {
+    const stored = readStore();
+    for (const span of spans) delete stored[span.dataset.id];
+    for (const [id, change] of pending) stored[id] = change;
+    try { localStorage.setItem(storeKey, JSON.stringify(stored)); } catch { /* full or blocked */ }
+  }
+  const stored = readStore();
+  for (const span of spans) {
+    const change = stored[span.dataset.id];
+    if (change) {
+      pending.set(span.dataset.id, change);
+      local.set(span.dataset.id, change.want);
+    }
+  }
+
+  // ---- drawing ----------------------------------------------------------------------------
+  const idAt = (index) => spans[index].dataset.id;
+  const labelOf = (id) => (local.get(id) || null)?.label || "";
+
+  function paintSentence(id) {
+    const span = $(`s-${id}`);
+    const label = labelOf(id);
+    if (label) span.dataset.label = label; else delete span.dataset.label;
+    if (pending.has(id)) span.dataset.pending = ""; else delete span.dataset.pending;
+  }
+
+  function paintPanel() {
+    const id = idAt(current);
+    const want = local.get(id) || null;
+    $("panel-position").textContent = `Sentence ${current + 1} of ${spans.length}`;
+    $("panel-text").textContent = spans[current].textContent;
+    for (const button of document.querySelectorAll(".label-button")) {
+      const active = want?.label === button.dataset.label;
+      button.classList.toggle("active", active);
+      button.setAttribute("aria-pressed", String(active));
+    }
+    const note = $("note");
+    if (document.activeElement !== note) note.value = want?.note || "";
+    for (const el of [note, $("evidence-input"), $("evidence-add"), $("clear-label")]) {
+      el.disabled = !want;
+    }
+    note.placeholder = want ? "Why this label? Sources, context…" : "Choose a label first";
+    const list = $("evidence-list");
+    list.replaceChildren(...(want?.evidence || []).map((link, index) => {
+      const item = document.createElement("li");
+      const anchor = document.createElement("a");
+      anchor.href = link;
+      anchor.textContent = link;
+      anchor.target = "_blank";
+      anchor.rel = "noopener noreferrer nofollow";
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.textContent = "×";
+      remove.title = "Remove this link";
+      remove.addEventListener("click", () => {
+        const evidence = want.evidence.filter((_, i) => i !== index);
+        change(id, { ...want, evidence });
+      });
+      item.append(anchor, remove);
+      return item;
+    }));
+    $("undo").disabled = undoStack.length === 0;
+    paintConflict();
+    paintOthers(id);
+  }
+
+  // A conflict stays on show, whichever sentence is selected, until the reviewer settles it.
+  function paintConflict() {
+    const box = $("conflict");
+    const [id, theirs] = conflicts.entries().next().value || [];
+    if (!id) { box.hidden = true; return; }
+    const where = `Sentence ${spans.findIndex((span) => span.dataset.id === id) + 1}`;
+    $("conflict-text").textContent = theirs
+      ? `${where} was labeled in another tab or window: it is now “${theirs.label}”` +
+        (theirs.note ? ` with the note “${theirs.note.slice(0, 80)}”` : "") + ". Which label stays?"
+      : `${where}: your label was removed in another tab or window. Which stays?`;
+    box.hidden = false;
+  }
+
+  function paintOthers(id) {
+    const section = $("others");
+    const body = $("others-body");
+    const others = data.others[id];
+    if (data.sees_all) {
+      section.hidden = false;
+      $("others-title").textContent = `Other reviewers (${others ? others.length : 0})`;
+      if (!others || others.length === 0) { body.textContent = "No other labels yet."; return; }
+      const list = document.createElement("ul");
+      for (const other of others) {
+        const item = document.createElement("li");
+        const who = document.createElement("span");
+        who.textContent = `${other.reviewer}: `;
+        const vote = document.createElement("span");
+        vote.className = `vote ${other.label}`;
+        vote.textContent = other.label;
+        item.append(who, vote);
+        if (other.note) item.append(` — ${other.note}`);
+        for (const link of other.evidence || []) {
+          const anchor = document.createElement("a");
+          anchor.href = link;
+          anchor.textContent = " [link]";
+          anchor.target = "_blank";
+          anchor.rel = "noopener noreferrer nofollow";
+          item.append(anchor);
+        }
+        list.append(item);
+      }
+      body.replaceChildren(list);
+      return;
+    }
+    // Reviewers see counts only, and only once they have labeled the sentence themselves.
+    if (!others || !server.get(id)) { section.hidden = true; return; }
+    section.hidden = false;
+    $("others-title").textContent = "Other reviewers";
+    body.replaceChildren(...LABELS.filter((label) => others[label]).map((label) => {
+      const vote = document.createElement("span");
+      vote.className = `vote ${label}`;
+      vote.textContent = `${others[label]} ${label}  `;
+      return vote;
+    }));
+  }
+
+  function paintStatus() {
+    const status = $("save-status");
+    const waiting = pending.size;
+    let state = "saved";
+    let text = "All changes saved";
+    if (conflicts.size) {
+      state = "failed";
+      text = "Conflict: choose which label stays";
+    } else if (lastError && waiting) {
+      state = "failed";
+      text = lastError;
+    } else if (retryTimer && waiting) {
+      state = "offline";
+      text = `Offline: ${waiting} change${waiting === 1 ? "" : "s"} waiting, retrying…`;
+    } else if (waiting) {
+      state = "saving";
+      text = "Saving…";
+    }
+    status.dataset.state = state;
+    status.textContent = text;
+    const labeled = spans.filter((span) => labelOf(span.dataset.id)).length;
+    $("my-count").textContent = labeled;
+    $("my-progress").value = labeled;
+  }
+
+  function select(index, { scroll = true } = {}) {
+    if (index < 0 || index >= spans.length) return;
+    spans[current].classList.remove("selected");
+    spans[current].removeAttribute("aria-current");
+    current = index;
+    spans[current].classList.add("selected");
+    spans[current].setAttribute("aria-current", "true");
+    if (scroll) spans[current].scrollIntoView({ block: "center", behavior: "smooth" });
+    history.replaceState(null, "", `#s-${idAt(current)}`);
+    paintPanel();
+  }
+
+  // ---- changing and saving ----------------------------------------------------------------
+  function change(id, want, { undoable = true } = {}) {
+    const before = local.get(id) || null;
+    if (undoable) undoStack.push({ id, before });
+    local.set(id, want);
+    const base = pending.has(id) ? pending.get(id).base : (server.get(id)?.version || 0);
+    pending.set(id, { want, base });
+    persist();
+    paintSentence(id);
+    paintPanel();
+    paintStatus();
+    send(id);
+  }
+
+  function label(name) {
+    const id = idAt(current);
+    const want = local.get(id) || null;
+    change(id, { label: name, note: want?.note || "", evidence: want?.evidence || [] });
+    const next = spans.findIndex((span, i) => i > current && !labelOf(span.dataset.id));
+    select(next === -1 ? Math.min(current + 1, spans.length - 1) : current + 1);
+  }
+
+  function undo() {
+    const last = undoStack.pop();
+    if (!last) return;
+    select(spans.findIndex((span) => span.dataset.id === last.id));
+    change(last.id, last.before, { undoable: false });
+  }
+
+  const csrfToken = () => document.cookie.split("; ")
+    .find((part) => part.startsWith("csrftoken="))?.slice("csrftoken=".length) || "";
+
+  async function send(id) {
+    if (inflight.has(id) || conflicts.has(id) || !pending.has(id)) return;
+    const sent = pending.get(id);
+    inflight.add(id);
+    paintStatus();
+    const url = `/api/sentences/${id}/annotation/`;
+    const headers = { "Content-Type": "application/json", "X-CSRFToken": csrfToken() };
+    try {
+      const response = sent.want
+        ? await fetch(url, {
+          method: "PUT", headers, credentials: "same-origin",
+          body: JSON.stringify({ ...sent.want, version: sent.base }),
+        })
+        : await fetch(`${url}?version=${sent.base}`, { method: "DELETE", headers, credentials: "same-origin" });
+      const gone = !sent.want && (response.status === 204 || response.status === 404);
+      if (response.ok || gone) {
+        const saved = response.status === 200 || response.status === 201 ? await response.json() : null;
+        if (saved) server.set(id, saved); else server.delete(id);
+        if (pending.get(id) === sent) pending.delete(id);
+        else if (pending.has(id)) pending.get(id).base = saved ? saved.version : 0;
+        lastError = "";
+        retryDelay = 1000;
+      } else if (response.status === 409) {
+        conflicts.set(id, (await response.json()).current);
+      } else if (response.status === 401 || response.status === 403) {
+        lastError = "Not saved: your session has ended. Sign in again in another tab; your changes are kept here.";
+        scheduleRetry();
+      } else if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+        // The server refused this change for good: say why and go back to what it has.
+        const body = await response.json().catch(() => ({}));
+        alert(`This change could not be saved: ${messageOf(body)}`);
+        pending.delete(id);
+        local.set(id, server.get(id) || null);
+      } else {
+        throw new Error(`HTTP ${response.status}`);
+      }
+    } catch {
+      scheduleRetry();
+    } finally {
+      inflight.delete(id);
+      persist();
+      paintSentence(id);
+      paintPanel();
+      paintStatus();
+    }
+    if (pending.has(id) && pending.get(id) !== sent && !retryTimer) send(id);
+  }
+
+  function messageOf(body) {
+    if (body.detail) return body.detail;
+    return Object.entries(body).map(([field, errors]) => `${field}: ${[].concat(errors).join(" ")}`).join("; ");
+  }
+
+  function scheduleRetry() {
+    if (retryTimer) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      flush();
+    }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
+  function flush() {
+    for (const id of pending.keys()) send(id);
+    paintStatus();
+  }
+
+  function resolveConflict(keepMine) {
+    const [id, theirs] = conflicts.entries().next().value;
+    conflicts.delete(id);
+    if (theirs) server.set(id, theirs); else server.delete(id);
+    if (keepMine && pending.has(id)) {
+      pending.get(id).base = theirs ? theirs.version : 0;
+      persist();
+      send(id);
+    } else {
+      pending.delete(id);
+      local.set(id, theirs);
+      persist();
+    }
+    paintSentence(id);
+    paintPanel();
+    paintStatus();
+  }
+
+  // ---- note and evidence ----------------------------------------------------------------
+  let noteTimer = null;
+  let noteUndoPushed = false;
+  function saveNote() {
+    clearTimeout(noteTimer);
+    const id = idAt(current);
+    const want = local.get(id);
+    const note = $("note").value;
+    if (!want || want.note === note) return;
+    change(id, { ...want, note }, { undoable: !noteUndoPushed });
+    noteUndoPushed = true;
+  }
+  $("note").addEventListener("input", () => {
+    clearTimeout(noteTimer);
+    noteTimer = setTimeout(saveNote, 700);
+  });
+  $("note").addEventListener("focus", () => { noteUndoPushed = false; });
+  $("note").addEventListener("blur", saveNote);
+
+  $("evidence-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const input = $("evidence-input");
+    const error = $("evidence-error");
+    const link = input.value.trim();
+    let valid = false;
+    try { valid = ["http:", "https:"].includes(new URL(link).protocol); } catch { valid = false; }
+    if (!valid) {
+      error.textContent = "Evidence links must start with http:// or https://";
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    const id = idAt(current);
+    const want = local.get(id);
+    if (!want.evidence.includes(link)) change(id, { ...want, evidence: [...want.evidence, link] });
+    input.value = "";
+  });
+
+  // ---- mouse and keyboard -------------------------------------------------------------------
+  spans.forEach((span, index) => span.addEventListener("click", () => select(index, { scroll: false })));
+  for (const button of document.querySelectorAll(".label-button")) {
+    button.addEventListener("click", () => label(button.dataset.label));
+  }
+  $("prev").addEventListener("click", () => select(current - 1));
+  $("next").addEventListener("click", () => select(current + 1));
+  $("undo").addEventListener("click", undo);
+  $("clear-label").addEventListener("click", () => change(idAt(current), null));
+  $("help-button").addEventListener("click", () => $("help").showModal());
+  $("conflict-keep").addEventListener("click", () => resolveConflict(true));
+  $("conflict-theirs").addEventListener("click", () => resolveConflict(false));
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const typing = event.target.closest("input, textarea, select");
+    if (typing) {
+      if (event.key === "Escape") { event.target.blur(); spans[current].focus?.(); }
+      return;
+    }
+    if ($("help").open) return;
+    const actions = {
+      j: () => select(current + 1), ArrowDown: () => select(current + 1),
+      k: () => select(current - 1), ArrowUp: () => select(current - 1),
+      1: () => label("verified"), 2: () => label("disputed"), 3: () => label("unclear"),
+      n: () => !$("note").disabled && $("note").focus(),
+      e: () => !$("evidence-input").disabled && $("evidence-input").focus(),
+      x: () => local.get(idAt(current)) && change(idAt(current), null),
+      u: undo,
+      "?": () => $("help").showModal(),
+    };
+    const action = actions[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  });
+
+  window.addEventListener("online", flush);
+  window.addEventListener("beforeunload", (event) => {
+    saveNote();
+    if (pending.size) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  // ---- start: the sentence in the address, else the first one this reviewer has not labeled
+  spans.forEach((span) => paintSentence(span.dataset.id));
+  const fromHash = spans.findIndex((span) => `#${span.id}` === location.hash);
+  const firstOpen = spans.findIndex((span) => !labelOf(span.dataset.id));
+  select(fromHash !== -1 ? fromHash : Math.max(firstOpen, 0), { scroll: fromHash !== -1 || firstOpen > 0 });
+  paintStatus();
+  flush();
+})();

@@ -1,0 +1,195 @@
+"""A reviewer at work in a real Chromium: keyboard labeling, saving, undo, notes, conflicts."""
+
+import pytest
+from playwright.sync_api import expect
+
+from annotations.models import Annotation
+from tests.factories import PASSWORD, make_article, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BODY = (
+    "Officials said the bridge opened in 1932. It carries 40,000 cars a day.\n"
+    "Critics say the repairs cost $3 million too much. The mayor disagrees.\n"
+    "A review is due next year."
+)
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("rita", role="reviewer")
+
+
+@pytest.fixture
+def article(db):
+    return make_article(BODY, title="Bridge turns ninety")
+
+
+def sign_in(page, live_server, username="rita"):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Articles to review")
+
+
+def open_article(page, live_server, article):
+    page.goto(f"{live_server.url}/articles/{article.pk}/")
+    expect(page.locator(".sentence.selected")).to_have_count(1)
+
+
+def saved(page):
+    expect(page.locator("#save-status")).to_have_text("All changes saved")
+
+
+def labels_in_db(reviewer):
+    return list(
+        Annotation.objects.filter(reviewer=reviewer)
+        .order_by("sentence__position")
+        .values_list("sentence__position", "label")
+    )
+
+
+def test_reviewer_labels_from_the_keyboard_and_labels_survive_a_reload(
+    page, live_server, reviewer, article
+):
+    sign_in(page, live_server)
+    page.click("#continue")
+    expect(page.locator(".sentence.selected")).to_have_attribute("data-position", "0")
+
+    for key in "123":
+        page.keyboard.press(key)
+    saved(page)
+    assert labels_in_db(reviewer) == [(0, "verified"), (1, "disputed"), (2, "unclear")]
+
+    page.reload()
+    expect(page.locator(".sentence.selected")).to_have_attribute("data-position", "3")
+    expect(page.locator(".sentence[data-label]")).to_have_count(3)
+    second = article.sentences.get(position=1)
+    expect(page.locator(f"#s-{second.pk}")).to_have_attribute("data-label", "disputed")
+    expect(page.locator("#my-count")).to_have_text("3")
+
+
+def test_j_and_k_move_and_u_undoes_the_last_change(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    expect(page.locator(".sentence.selected")).to_have_attribute("data-position", "1")
+    page.keyboard.press("2")
+    saved(page)
+    assert labels_in_db(reviewer) == [(1, "disputed")]
+
+    page.keyboard.press("u")
+    saved(page)
+    expect(page.locator(".sentence.selected")).to_have_attribute("data-position", "1")
+    assert labels_in_db(reviewer) == []
+
+
+def test_note_and_evidence_link_are_saved(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.keyboard.press("2")
+    page.keyboard.press("k")
+    page.keyboard.press("n")
+    page.keyboard.type("Traffic counts say 25,000 & <b>less</b>.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("e")
+    page.keyboard.type("javascript:alert(1)")
+    page.keyboard.press("Enter")
+    expect(page.locator("#evidence-error")).to_contain_text("must start with http")
+    page.fill("#evidence-input", "https://example.org/traffic-2024")
+    page.keyboard.press("Enter")
+    expect(page.locator("#evidence-list a")).to_have_text("https://example.org/traffic-2024")
+    saved(page)
+
+    annotation = Annotation.objects.get(reviewer=reviewer)
+    assert annotation.label == "disputed"
+    assert annotation.note == "Traffic counts say 25,000 & <b>less</b>."
+    assert annotation.evidence == ["https://example.org/traffic-2024"]
+
+    page.reload()
+    page.locator(".sentence").first.click()
+    expect(page.locator("#note")).to_have_value("Traffic counts say 25,000 & <b>less</b>.")
+
+
+def test_stale_tab_gets_a_conflict_message_not_a_silent_overwrite(
+    page, live_server, reviewer, article
+):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    other_tab = page.context.new_page()
+    open_article(other_tab, live_server, article)
+
+    page.keyboard.press("1")
+    saved(page)
+    other_tab.keyboard.press("2")
+
+    expect(other_tab.locator("#conflict")).to_be_visible()
+    expect(other_tab.locator("#conflict-text")).to_contain_text("Sentence 1 was labeled")
+    expect(other_tab.locator("#conflict-text")).to_contain_text("“verified”")
+    assert labels_in_db(reviewer) == [(0, "verified")]
+
+    other_tab.click("#conflict-keep")
+    saved(other_tab)
+    assert labels_in_db(reviewer) == [(0, "disputed")]
+
+
+def test_changes_made_offline_are_kept_and_sent_when_back(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.context.set_offline(True)
+    page.keyboard.press("3")
+    expect(page.locator("#save-status")).to_contain_text("Offline: 1 change waiting")
+    assert labels_in_db(reviewer) == []
+
+    page.context.set_offline(False)
+    saved(page)
+    assert labels_in_db(reviewer) == [(0, "unclear")]
+
+
+def test_pending_change_survives_closing_the_page_offline(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.context.set_offline(True)
+    page.keyboard.press("1")
+    expect(page.locator("#save-status")).to_contain_text("Offline")
+    page.close(run_before_unload=False)
+
+    fresh = page.context.new_page()
+    page.context.set_offline(False)
+    open_article(fresh, live_server, article)
+    saved(fresh)
+    assert labels_in_db(reviewer) == [(0, "verified")]
+
+
+def test_keys_are_shown_on_the_page(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.keyboard.press("?")
+    expect(page.locator("#help")).to_be_visible()
+    expect(page.locator("#help")).to_contain_text("label verified, disputed, unclear")
+
+
+def test_mouse_labeling_works_on_a_narrow_screen(page, live_server, reviewer, article):
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.locator(".sentence").nth(2).click()
+    page.click(".label-button[data-label=unclear]")
+    saved(page)
+    assert labels_in_db(reviewer) == [(2, "unclear")]
+
+
+def test_adjudicator_sees_who_labeled_what(page, live_server, reviewer, article):
+    from annotations.annotating import save_annotation
+
+    make_user("ada", role="adjudicator")
+    save_annotation(
+        sentence=article.sentences.first(), reviewer=reviewer, label="disputed", note="<i>hm</i>"
+    )
+    sign_in(page, live_server, "ada")
+    open_article(page, live_server, article)
+    page.locator(".sentence").first.click()
+    expect(page.locator("#others")).to_contain_text("rita: disputed — <i>hm</i>")
