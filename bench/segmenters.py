@@ -23,7 +23,7 @@ import pysbd  # noqa: E402
 import syntok.segmenter  # noqa: E402
 from nltk.tokenize.punkt import PunktSentenceTokenizer  # noqa: E402
 
-from annotations.segmentation import _paragraphs, split_sentences  # noqa: E402
+from annotations.segmentation import paragraph_spans, split_sentences  # noqa: E402
 from tests.segmentation_cases import TRICKY_CASES  # noqa: E402
 
 DEMO_TEXT = REPO_ROOT / "fixtures" / "demo" / "ukraine-peace-plan-talks.txt"
@@ -38,7 +38,7 @@ def per_paragraph(split_paragraph: Callable[[str], Spans]) -> Callable[[str], Sp
 
     def split(body: str) -> Spans:
         spans = []
-        for par_start, par_end in _paragraphs(body):
+        for par_start, par_end in paragraph_spans(body):
             paragraph = body[par_start:par_end]
             spans.extend((par_start + s, par_start + e) for s, e in split_paragraph(paragraph))
         return spans

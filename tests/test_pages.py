@@ -1,0 +1,148 @@
+"""Reviewer pages: access, content, and a constant number of queries."""
+
+import json
+
+import pytest
+
+from annotations.annotating import save_annotation
+from tests.factories import make_article, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def page_data(response):
+    html = response.content.decode()
+    start = html.index('<script id="page-data" type="application/json">') + 47
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    article = make_article()
+    for path in ("/", f"/articles/{article.pk}/"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/?next=")
+
+
+def test_sign_in_page_renders(client):
+    response = client.get("/accounts/login/")
+    assert response.status_code == 200
+    assert b"Sign in" in response.content
+
+
+def test_user_without_a_role_is_told_whom_to_ask(client, outsider):
+    client.force_login(outsider)
+    response = client.get("/")
+    assert response.status_code == 403
+    assert b"reviewer" in response.content
+
+
+def test_landing_lists_visible_articles_with_progress(client, alice, bob):
+    mine = make_article(title="Open article")
+    make_article(title="Bob only", project=make_project(members=[bob]))
+    save_annotation(sentence=mine.sentences.first(), reviewer=alice, label="verified")
+    client.force_login(alice)
+
+    html = client.get("/").content.decode()
+
+    assert "Open article" in html and "Bob only" not in html
+    assert "You <strong>1/3</strong>" in html
+    assert "<strong>5</strong> labels needed" in html
+    assert f'id="continue" href="/articles/{mine.pk}/"' in html
+
+
+def test_landing_searches_title_and_source(client, alice):
+    make_article(title="Bridge repairs", source="City Times")
+    make_article(title="Election night", source="Wire")
+    client.force_login(alice)
+    assert "Election night" not in client.get("/", {"q": "city"}).content.decode()
+    assert "Bridge repairs" not in client.get("/", {"q": "election"}).content.decode()
+
+
+def test_landing_escapes_titles(client, alice):
+    make_article(title="<script>alert(1)</script>")
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_landing_runs_in_a_constant_number_of_queries(
+    client, alice, django_assert_max_num_queries
+):
+    for _ in range(30):
+        make_article()
+    client.force_login(alice)
+    # session, user, groups, projects, their members, page count, page of articles, next article
+    with django_assert_max_num_queries(8):
+        response = client.get("/")
+    assert response.content.decode().count('class="article-row"') == 30
+
+
+def test_article_page_shows_paragraphs_and_sentences(client, alice):
+    article = make_article("Headline here\nFirst claim. Second claim.\nLast line.")
+    client.force_login(alice)
+    html = client.get(f"/articles/{article.pk}/").content.decode()
+    assert html.count("<p><span class=\"sentence\"") == 3
+    assert html.count('class="sentence"') == 4
+
+
+def test_article_page_holds_only_the_reviewers_own_labels(client, alice, bob):
+    article = make_article()
+    first, second, _ = article.sentences.all()
+    save_annotation(sentence=first, reviewer=bob, label="disputed", note="bob's secret")
+    save_annotation(sentence=second, reviewer=bob, label="verified")
+    save_annotation(sentence=second, reviewer=alice, label="verified")
+    client.force_login(alice)
+
+    response = client.get(f"/articles/{article.pk}/")
+    data = page_data(response)
+
+    assert "bob's secret" not in response.content.decode()
+    assert list(data["annotations"]) == [str(second.pk)]
+    # Counts only, and only where alice has labeled herself.
+    assert data["others"] == {str(second.pk): {"verified": 1}}
+
+
+def test_adjudicator_sees_every_label_with_who_gave_it(client, alice, judy):
+    article = make_article()
+    first = article.sentences.first()
+    save_annotation(sentence=first, reviewer=alice, label="disputed", note="why")
+    client.force_login(judy)
+    data = page_data(client.get(f"/articles/{article.pk}/"))
+    assert data["sees_all"] is True
+    assert data["others"][str(first.pk)] == [
+        {"reviewer": "alice", "label": "disputed", "note": "why", "evidence": []}
+    ]
+
+
+def test_members_only_article_is_a_404_for_others(client, alice, bob):
+    article = make_article(project=make_project(members=[bob]))
+    client.force_login(alice)
+    assert client.get(f"/articles/{article.pk}/").status_code == 404
+
+
+def test_article_page_escapes_sentence_text_and_unsafe_urls(client, alice):
+    article = make_article(
+        "<img src=x onerror=alert(1)> is a claim.", url="https://example.org/a"
+    )
+    article.url = "javascript:alert(1)"  # stored by some other path: never linked
+    article.save()
+    client.force_login(alice)
+    html = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "<img src=x" not in html
+    assert "javascript:alert" not in html
+
+
+def test_article_page_runs_in_a_constant_number_of_queries(
+    client, alice, bob, django_assert_max_num_queries
+):
+    article = make_article(" ".join(f"Claim number {i} is made here." for i in range(300)))
+    for sentence in article.sentences.all()[:150]:
+        save_annotation(sentence=sentence, reviewer=alice, label="verified")
+        save_annotation(sentence=sentence, reviewer=bob, label="disputed")
+    client.force_login(alice)
+    # session, user, groups, article with progress, sentences, own labels, others' counts
+    with django_assert_max_num_queries(7):
+        response = client.get(f"/articles/{article.pk}/")
+    assert response.content.decode().count('class="sentence"') == 300
