@@ -81,3 +81,7 @@ class VerdictAdmin(SimpleHistoryAdmin):
     list_select_related = ["sentence", "decided_by"]
     search_fields = ["sentence__text", "rationale"]
     raw_id_fields = ["sentence"]
+
+admin.site.site_header = "Fact-check workbench"
+admin.site.site_title = "Fact-check workbench admin"
+admin.site.index_title = "Review desk"

@@ -33,7 +33,9 @@ def clean_evidence(evidence):
             raise InvalidAnnotation("evidence must be a list of links")
         link = link.strip()
         parts = urlsplit(link)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        if parts.scheme not in ("http", "https") or not parts.netloc or any(
+            c.isspace() for c in link
+        ):
             raise InvalidAnnotation(f"evidence link {link[:100]!r} must start with http(s)://")
         if len(link) > URL_MAX_LENGTH:
             raise InvalidAnnotation(f"evidence links must be at most {URL_MAX_LENGTH} characters")

@@ -46,6 +46,12 @@ def content_hash(body):
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def split_bucket(digest):
+    """A stable number 0-99 from the content hash: the same text lands in the same
+    dataset split (train/validation/test) in every database and every export."""
+    return int(digest[:8], 16) % 100
+
+
 def derive_title(body):
     """The first line of the body, cut at a word boundary when long."""
     first_line = body.strip().splitlines()[0].strip()
@@ -152,7 +158,11 @@ def import_article(*, body=None, project=None, imported_by=None, **fields):
     try:
         with transaction.atomic():
             article = Article.objects.create(
-                project=project, content_hash=digest, imported_by=imported_by, **cleaned
+                project=project,
+                content_hash=digest,
+                split_bucket=split_bucket(digest),
+                imported_by=imported_by,
+                **cleaned,
             )
             Sentence.objects.bulk_create(
                 Sentence(article=article, position=i, text=body[start:end], start=start, end=end)

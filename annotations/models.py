@@ -65,6 +65,11 @@ class Article(models.Model):
     language = models.CharField(max_length=16, default="en")
     body = models.TextField(help_text="The exact text as imported, never rewritten.")
     content_hash = models.CharField(max_length=64, help_text="SHA-256 of the body.")
+    split_bucket = models.PositiveSmallIntegerField(
+        default=0,
+        editable=False,
+        help_text="0-99 from the content hash: places the article in a dataset split.",
+    )
     review_target = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
