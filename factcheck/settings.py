@@ -158,6 +158,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
+    # Exports take ?format=jsonl|csv|json: DRF must not read it as a renderer choice.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 # Largest article body accepted, in bytes of UTF-8.

@@ -1,6 +1,6 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from ..access import is_reviewer
+from ..access import can_export, is_reviewer
 
 
 class IsReviewer(BasePermission):
@@ -19,3 +19,12 @@ class IsReviewerToReadStaffToWrite(IsReviewer):
         if request.method in SAFE_METHODS:
             return super().has_permission(request, view)
         return bool(request.user and request.user.is_active and request.user.is_staff)
+
+
+class CanExport(BasePermission):
+    """Staff, or users holding the permission annotations.export_dataset."""
+
+    message = "Export needs staff status or the permission annotations.export_dataset."
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated and can_export(request.user))

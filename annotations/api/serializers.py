@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from ..exporting import FORMATS, SPLITS, ExportFilters
 from ..models import NOTE_MAX_LENGTH, Annotation, Label, Project
 
 
@@ -115,3 +116,40 @@ class AnnotationFilterSerializer(serializers.Serializer):
     article = serializers.IntegerField(required=False, min_value=1)
     label = serializers.ChoiceField(choices=Label.choices, required=False)
     reviewer = serializers.CharField(required=False)
+
+
+class ExportParamsSerializer(StrictSerializer):
+    """The query of an export: its format and filters."""
+
+    format = serializers.ChoiceField(choices=FORMATS, default="jsonl")
+    project = serializers.SlugField(required=False, help_text="Project slug.")
+    article = serializers.IntegerField(required=False, min_value=1, help_text="Article id.")
+    label = serializers.ChoiceField(
+        choices=Label.choices,
+        required=False,
+        help_text="Annotations: their label. Sentences: the verdict, else the majority label.",
+    )
+    reviewer = serializers.CharField(required=False, help_text="Username.")
+    updated_since = serializers.DateTimeField(
+        required=False, help_text="ISO 8601; labels (or verdicts) changed at or after it."
+    )
+    has_verdict = serializers.BooleanField(required=False, allow_null=True, default=None)
+    split = serializers.ChoiceField(
+        choices=SPLITS,
+        required=False,
+        help_text="Articles are split 80/10/10 by a hash of their text; never across splits.",
+    )
+    anonymize = serializers.BooleanField(
+        default=False, help_text="Stable pseudonyms instead of usernames."
+    )
+
+    def validate_project(self, slug):
+        if not Project.objects.filter(slug=slug).exists():
+            known = ", ".join(Project.objects.order_by("slug").values_list("slug", flat=True))
+            raise serializers.ValidationError(f"unknown project {slug!r}; existing: {known}")
+        return slug
+
+    def filters(self):
+        data = dict(self.validated_data)
+        data.pop("format")
+        return ExportFilters(**data)

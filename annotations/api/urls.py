@@ -14,4 +14,12 @@ urlpatterns = [
         name="api-my-annotation",
     ),
     path("annotations/", views.AnnotationList.as_view(), name="api-annotations"),
+    path(
+        "export/annotations/",
+        views.Export.as_view(kind="annotations"),
+        name="api-export-annotations",
+    ),
+    path(
+        "export/sentences/", views.Export.as_view(kind="sentences"), name="api-export-sentences"
+    ),
 ]

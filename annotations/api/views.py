@@ -1,16 +1,19 @@
 from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..access import is_adjudicator, visible_articles, visible_projects
 from ..annotating import delete_annotation, save_annotation
+from ..exporting import CONTENT_TYPES, stream_export
 from ..importing import import_article
 from ..models import Annotation, Sentence
 from ..progress import projects_with_progress, with_progress
 from . import serializers
-from .permissions import IsReviewer, IsReviewerToReadStaffToWrite
+from .permissions import CanExport, IsReviewer, IsReviewerToReadStaffToWrite
 
 
 class ProjectList(generics.ListCreateAPIView):
@@ -141,3 +144,21 @@ class AnnotationList(generics.ListAPIView):
         for name, value in params.validated_data.items():
             annotations = annotations.filter(**{lookups[name]: value})
         return annotations.order_by("sentence__article_id", "sentence__position", "reviewer_id")
+
+
+class Export(APIView):
+    """Stream a dataset: one row per annotation or per sentence, as JSONL, CSV or JSON."""
+
+    permission_classes = [CanExport]
+    kind = None  # "annotations" or "sentences"
+
+    def get(self, request):
+        params = serializers.ExportParamsSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        fmt = params.validated_data["format"]
+        response = StreamingHttpResponse(
+            stream_export(self.kind, fmt, params.filters()), content_type=CONTENT_TYPES[fmt]
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+        response["Content-Disposition"] = f'attachment; filename="{self.kind}-{stamp}.{fmt}"'
+        return response

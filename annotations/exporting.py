@@ -1,0 +1,408 @@
+"""Dataset exports: one query builder, two ways to stream its rows.
+
+`export_query(kind, filters)` builds the rows as a Django queryset of plain values, one
+column per output field. `stream_export(kind, fmt, filters)` turns it into chunks of
+bytes: on PostgreSQL the database formats the rows itself (`COPY (SELECT ...) TO STDOUT`
+of that same query's SQL), elsewhere a chunked iterator formats them in Python. Both
+produce the same rows; tests hold them to it.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    CharField,
+    Exists,
+    F,
+    Func,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as CaseWhen
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Left
+
+from .models import Annotation, Label, Sentence
+from .progress import count_of
+
+KINDS = ("annotations", "sentences")
+FORMATS = ("jsonl", "csv", "json")
+SPLITS = ("train", "validation", "test")
+# An article's split comes from its split_bucket (0-99): below 80 train, below 90
+# validation, the rest test.
+SPLIT_BOUNDS = (("train", 80), ("validation", 90))
+CONTENT_TYPES = {
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+CHUNK_BYTES = 256 * 1024
+ROWS_PER_FETCH = 2000
+
+# How each column is written: PLAIN as it is; TEXT is free text (guarded against formula
+# injection in CSV); TIMESTAMP as ISO 8601 in UTC; LINKS a list of URLs (one cell in CSV,
+# joined by spaces); JSON any JSON value (JSON text in a CSV cell).
+PLAIN, TEXT, TIMESTAMP, LINKS, JSON = "plain", "text", "timestamp", "links", "json"
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    project: str | None = None
+    article: int | None = None
+    label: str | None = None
+    reviewer: str | None = None
+    updated_since: datetime | None = None
+    has_verdict: bool | None = None
+    split: str | None = None
+    anonymize: bool = False
+
+
+class JSONArrayAgg(Aggregate):
+    """A JSON array of the values in each group (jsonb_agg / json_group_array)."""
+
+    function = "JSONB_AGG"
+    output_field = JSONField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="JSON_GROUP_ARRAY", **extra_context)
+
+
+class SHA256Hex(Func):
+    """Hex SHA-256 of a text. Django's own SHA256 needs pgcrypto on PostgreSQL; this uses
+    the built-in sha256(); on SQLite, the function Django registers on every connection."""
+
+    function = "SHA256"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        template = "encode(sha256(convert_to(%(expressions)s, 'UTF8')), 'hex')"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def pseudonym_salt():
+    """Derived from SECRET_KEY, so pseudonyms stay the same from export to export
+    without revealing the key."""
+    return hashlib.sha256(f"reviewer-pseudonym:{settings.SECRET_KEY}".encode()).hexdigest()[:16]
+
+
+def reviewer_name(user_id_field, username_field, anonymize):
+    if not anonymize:
+        return F(username_field)
+    digest = SHA256Hex(Concat(Value(pseudonym_salt()), Cast(user_id_field, CharField())))
+    return Concat(Value("reviewer-"), Left(digest, 10), output_field=CharField())
+
+
+def split_of(bucket_field):
+    return CaseWhen(
+        *[When(**{f"{bucket_field}__lt": bound}, then=Value(name)) for name, bound in SPLIT_BOUNDS],
+        default=Value("test"),
+        output_field=CharField(),
+    )
+
+
+def split_filter(bucket_field, split):
+    bounds = {"train": (0, 80), "validation": (80, 90), "test": (90, 100)}[split]
+    return Q(**{f"{bucket_field}__gte": bounds[0], f"{bucket_field}__lt": bounds[1]})
+
+
+def sentence_columns(prefix=""):
+    """The columns every row starts with; `prefix` leads from the row's model to Sentence."""
+    return {
+        "sentence_id": (F(f"{prefix}id"), PLAIN),
+        "article_id": (F(f"{prefix}article_id"), PLAIN),
+        "project": (F(f"{prefix}article__project__slug"), PLAIN),
+        "position": (F(f"{prefix}position"), PLAIN),
+        "start": (F(f"{prefix}start"), PLAIN),
+        "end": (F(f"{prefix}end"), PLAIN),
+        "text": (F(f"{prefix}text"), TEXT),
+    }
+
+
+def annotation_query(filters):
+    """One row per annotation, in the order of the article, the sentence, the annotation."""
+    rows = Annotation.objects.all()
+    if filters.project:
+        rows = rows.filter(sentence__article__project__slug=filters.project)
+    if filters.article:
+        rows = rows.filter(sentence__article_id=filters.article)
+    if filters.label:
+        rows = rows.filter(label=filters.label)
+    if filters.reviewer:
+        rows = rows.filter(reviewer__username=filters.reviewer)
+    if filters.updated_since:
+        rows = rows.filter(updated_at__gte=filters.updated_since)
+    if filters.has_verdict is not None:
+        rows = rows.filter(sentence__verdict__isnull=not filters.has_verdict)
+    if filters.split:
+        rows = rows.filter(split_filter("sentence__article__split_bucket", filters.split))
+    columns = {
+        **sentence_columns("sentence__"),
+        "annotation_id": (F("id"), PLAIN),
+        "label": (F("label"), PLAIN),
+        "reviewer": (reviewer_name("reviewer_id", "reviewer__username", filters.anonymize), TEXT),
+        "note": (F("note"), TEXT),
+        "evidence": (F("evidence"), LINKS),
+        "version": (F("version"), PLAIN),
+        "created_at": (F("created_at"), TIMESTAMP),
+        "updated_at": (F("updated_at"), TIMESTAMP),
+        "split": (split_of("sentence__article__split_bucket"), PLAIN),
+    }
+    return rows.order_by("sentence__article_id", "sentence__position", "id"), columns
+
+
+def sentence_query(filters):
+    """One row per sentence: its context, every vote, the counts, majority and verdict."""
+    of_sentence = Annotation.objects.filter(sentence=OuterRef("pk"))
+    votes = (
+        of_sentence.order_by()
+        .values("sentence")
+        .annotate(
+            votes=JSONArrayAgg(
+                JSONObject(
+                    reviewer=reviewer_name("reviewer_id", "reviewer__username", filters.anonymize),
+                    label=F("label"),
+                )
+            )
+        )
+        .values("votes")
+    )
+    neighbour = Sentence.objects.filter(article=OuterRef("article"))
+    rows = Sentence.objects.annotate(
+        **{f"{label}_count": count_of(of_sentence.filter(label=label)) for label in Label.values},
+    ).annotate(
+        majority=CaseWhen(
+            *[
+                When(
+                    Q(**{f"{label}_count__gt": F(f"{a}_count")})
+                    & Q(**{f"{label}_count__gt": F(f"{b}_count")}),
+                    then=Value(label),
+                )
+                for label, a, b in (
+                    ("verified", "disputed", "unclear"),
+                    ("disputed", "verified", "unclear"),
+                    ("unclear", "verified", "disputed"),
+                )
+            ],
+            default=None,
+            output_field=CharField(),
+        ),
+    )
+    if filters.project:
+        rows = rows.filter(article__project__slug=filters.project)
+    if filters.article:
+        rows = rows.filter(article_id=filters.article)
+    if filters.label:
+        # The sentence's final label: the verdict where there is one, else the majority.
+        rows = rows.filter(
+            Q(verdict__label=filters.label) | Q(verdict__isnull=True, majority=filters.label)
+        )
+    if filters.reviewer:
+        rows = rows.filter(Exists(of_sentence.filter(reviewer__username=filters.reviewer)))
+    if filters.updated_since:
+        rows = rows.filter(
+            Exists(of_sentence.filter(updated_at__gte=filters.updated_since))
+            | Q(verdict__decided_at__gte=filters.updated_since)
+        )
+    if filters.has_verdict is not None:
+        rows = rows.filter(verdict__isnull=not filters.has_verdict)
+    if filters.split:
+        rows = rows.filter(split_filter("article__split_bucket", filters.split))
+    columns = {
+        **sentence_columns(),
+        "article_title": (F("article__title"), TEXT),
+        "article_url": (F("article__url"), TEXT),
+        "context_before": (
+            Subquery(neighbour.filter(position=OuterRef("position") - 1).values("text")),
+            TEXT,
+        ),
+        "context_after": (
+            Subquery(neighbour.filter(position=OuterRef("position") + 1).values("text")),
+            TEXT,
+        ),
+        "votes": (Coalesce(Subquery(votes), Value([], JSONField())), JSON),
+        "vote_count": (
+            F("verified_count") + F("disputed_count") + F("unclear_count"),
+            PLAIN,
+        ),
+        "verified_count": (F("verified_count"), PLAIN),
+        "disputed_count": (F("disputed_count"), PLAIN),
+        "unclear_count": (F("unclear_count"), PLAIN),
+        "majority_label": (F("majority"), PLAIN),
+        "verdict": (F("verdict__label"), PLAIN),
+        "verdict_rationale": (F("verdict__rationale"), TEXT),
+        "verdict_decided_at": (F("verdict__decided_at"), TIMESTAMP),
+        "split": (split_of("article__split_bucket"), PLAIN),
+    }
+    return rows.order_by("article_id", "position"), columns
+
+
+QUERIES = {"annotations": annotation_query, "sentences": sentence_query}
+
+
+def export_query(kind, filters):
+    """(queryset of value rows, {column: kind of value}) for an export of `kind`."""
+    rows, columns = QUERIES[kind](filters)
+    # Internal aliases keep the output names free of clashes with model fields.
+    values = rows.values(**{f"x_{name}": expression for name, (expression, _) in columns.items()})
+    return values, {name: kind_of_value for name, (_, kind_of_value) in columns.items()}
+
+
+def count_rows(kind, filters):
+    return export_query(kind, filters)[0].count()
+
+
+def stream_export(kind, fmt, filters):
+    """Yield the export as chunks of UTF-8 bytes of about CHUNK_BYTES each."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    values, columns = export_query(kind, filters)
+    if connection.vendor == "postgresql":
+        chunks = _copy_chunks(values, columns, fmt)
+    else:
+        chunks = _python_chunks(values, columns, fmt)
+    yield from _gather(chunks, fmt)
+
+
+# ---- the portable path: rows from a chunked iterator, formatted in Python -------------------
+
+
+def _python_chunks(values, columns, fmt):
+    names = list(columns)
+    aliases = [f"x_{name}" for name in names]
+    rows = values.values_list(*aliases).iterator(chunk_size=ROWS_PER_FETCH)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(names)
+        formatters = [_CSV_CELL[columns[name]] for name in names]
+        for row in rows:
+            writer.writerow([cell(value) for cell, value in zip(formatters, row, strict=True)])
+            if buffer.tell() >= CHUNK_BYTES:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+        return
+    timestamps = [i for i, name in enumerate(names) if columns[name] == TIMESTAMP]
+    for row in rows:
+        row = list(row)
+        for i in timestamps:
+            row[i] = iso_timestamp(row[i])
+        yield json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n"
+
+
+def iso_timestamp(value):
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def neutralise_formula(value):
+    """Spreadsheets run a cell that starts with = + - @ as a formula: quote it."""
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_CSV_CELL = {
+    PLAIN: lambda value: value,
+    TEXT: neutralise_formula,
+    TIMESTAMP: iso_timestamp,
+    LINKS: lambda value: " ".join(value or ()),
+    JSON: lambda value: json.dumps(value, ensure_ascii=False),
+}
+
+
+# ---- the PostgreSQL path: the database formats each row, COPY streams them -----------------
+
+
+def _copy_chunks(values, columns, fmt):
+    sql, params = values.query.sql_with_params()
+    if fmt == "csv":
+        select = ", ".join(
+            f"{_pg_csv_cell(f't.x_{name}', kind)} AS {connection.ops.quote_name(name)}"
+            for name, kind in columns.items()
+        )
+        copy = f"COPY (SELECT {select} FROM ({sql}) AS t) TO STDOUT WITH (FORMAT csv, HEADER)"
+    else:
+        pairs = ", ".join(
+            f"'{name}', {_pg_json_value(f't.x_{name}', kind)}" for name, kind in columns.items()
+        )
+        # CSV format with a quote and delimiter that JSON text never holds (it escapes
+        # control characters) passes each JSON row through untouched; the text format
+        # would double its backslashes.
+        copy = (
+            f"COPY (SELECT json_build_object({pairs}) FROM ({sql}) AS t) "
+            "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
+        )
+    with connection.cursor() as cursor, cursor.cursor.copy(copy, params) as copy_out:
+        for data in copy_out:
+            yield bytes(data)
+
+
+def _pg_timestamp(column):
+    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+
+
+def _pg_json_value(column, kind):
+    if kind == TIMESTAMP:
+        return _pg_timestamp(column)
+    return column
+
+
+def _pg_csv_cell(column, kind):
+    if kind == TIMESTAMP:
+        return _pg_timestamp(column)
+    if kind == TEXT:
+        starts = "'=', '+', '-', '@', E'\\t', E'\\r'"
+        return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
+    if kind == LINKS:
+        return f"array_to_string(ARRAY(SELECT jsonb_array_elements_text({column})), ' ')"
+    if kind == JSON:
+        return f"{column}::text"
+    return column
+
+
+# ---- both paths: gather small pieces into large writes, wrap JSON rows in an array ----------
+
+
+def _gather(chunks, fmt):
+    """Join small pieces (str or bytes) into writes of about CHUNK_BYTES."""
+    pieces = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
+    if fmt == "json":
+        pieces = _json_array(pieces)
+    buffer, size = [], 0
+    for piece in pieces:
+        buffer.append(piece)
+        size += len(piece)
+        if size >= CHUNK_BYTES:
+            yield b"".join(buffer)
+            buffer, size = [], 0
+    if buffer:
+        yield b"".join(buffer)
+
+
+def _json_array(lines):
+    """JSON documents one a line (JSON text never holds a raw newline) -> one JSON array.
+
+    Every newline becomes ",\\n"; the last two bytes are held back, so that the final
+    row's ",\\n" is dropped whichever chunk it arrives in.
+    """
+    yield b"[\n"
+    held = b""
+    for chunk in lines:
+        out = held + chunk.replace(b"\n", b",\n")
+        out, held = out[:-2], out[-2:]
+        yield out
+    yield b"\n]\n"

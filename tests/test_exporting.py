@@ -1,0 +1,305 @@
+"""Dataset exports: the rows in the database, exactly, in every format, on every database."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from annotations.annotating import save_annotation
+from annotations.exporting import (
+    ExportFilters,
+    _gather,
+    _python_chunks,
+    export_query,
+    stream_export,
+)
+from annotations.models import Annotation, Verdict
+from tests.factories import make_article, make_project, make_user
+
+pytestmark = pytest.mark.django_db
+
+TRICKY_NOTE = 'He said "no" \\ then\nleft;\ttabs, commas, é, 中文, emoji 🎉, \\n literal'
+
+
+@pytest.fixture
+def dataset(alice, bob, judy):
+    """Two articles; disagreements, a verdict, notes with every kind of awkward character."""
+    project = make_project("desk")
+    first = make_article("First claim. Second claim.\nThird claim.", project=project,
+                         title="Bridge, \"repairs\"", url="https://example.org/a")
+    second = make_article("Another article. Its end.", project=project)
+    s1, s2, s3 = first.sentences.all()
+    save_annotation(sentence=s1, reviewer=alice, label="verified", note=TRICKY_NOTE,
+                    evidence=["https://example.org/1", "https://example.org/2?a=b,c"])
+    save_annotation(sentence=s1, reviewer=bob, label="disputed", note="=HYPERLINK(\"x\")")
+    save_annotation(sentence=s2, reviewer=alice, label="unclear")
+    save_annotation(sentence=s2, reviewer=bob, label="unclear", note="-2 points")
+    save_annotation(sentence=second.sentences.first(), reviewer=bob, label="verified")
+    Verdict.objects.create(sentence=s1, label="disputed", rationale="Records say otherwise.",
+                           decided_by=judy, decided_at=timezone.now())
+    return {"project": project, "first": first, "second": second}
+
+
+def export(kind, fmt="jsonl", **filters):
+    return b"".join(stream_export(kind, fmt, ExportFilters(**filters))).decode("utf-8")
+
+
+def jsonl_rows(text):
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def db_annotation_rows():
+    return [
+        {
+            "annotation_id": a.pk, "sentence_id": a.sentence_id,
+            "article_id": a.sentence.article_id,
+            "label": a.label, "reviewer": a.reviewer.username, "note": a.note,
+            "evidence": a.evidence, "text": a.sentence.text, "start": a.sentence.start,
+            "end": a.sentence.end, "position": a.sentence.position,
+        }
+        for a in Annotation.objects.select_related("sentence", "reviewer").order_by(
+            "sentence__article_id", "sentence__position", "id"
+        )
+    ]
+
+
+def test_annotation_export_holds_exactly_the_rows_in_the_database(dataset):
+    rows = jsonl_rows(export("annotations"))
+    assert [{k: row[k] for k in db_annotation_rows()[0]} for row in rows] == db_annotation_rows()
+    assert rows[0]["note"] == TRICKY_NOTE
+    assert rows[0]["project"] == "desk"
+    assert rows[0]["created_at"].endswith("Z")
+
+
+def test_json_format_is_one_array_of_the_same_rows(dataset):
+    assert json.loads(export("annotations", "json")) == jsonl_rows(export("annotations"))
+    assert json.loads(export("sentences", "json")) == jsonl_rows(export("sentences"))
+
+
+def test_empty_json_export_is_an_empty_array(dataset):
+    assert json.loads(export("annotations", "json", reviewer="nobody")) == []
+
+
+def test_csv_reads_back_to_the_same_rows(dataset):
+    rows = list(csv.DictReader(io.StringIO(export("annotations", "csv"))))
+    expected = jsonl_rows(export("annotations"))
+    assert len(rows) == len(expected) == 5
+    for row, want in zip(rows, expected, strict=True):
+        assert int(row["annotation_id"]) == want["annotation_id"]
+        assert row["evidence"] == " ".join(want["evidence"])
+        assert row["created_at"] == want["created_at"]
+    assert rows[0]["note"] == TRICKY_NOTE
+
+
+def test_csv_neutralises_formulas(dataset):
+    rows = list(csv.DictReader(io.StringIO(export("annotations", "csv"))))
+    notes = [row["note"] for row in rows]
+    assert "'=HYPERLINK(\"x\")" in notes
+    assert "'-2 points" in notes
+    assert "=HYPERLINK" in jsonl_rows(export("annotations"))[1]["note"]  # JSON stays exact
+
+
+def test_sentence_rows_carry_votes_counts_majority_and_verdict(dataset):
+    rows = {row["text"]: row for row in jsonl_rows(export("sentences", project="desk"))}
+    first = rows["First claim."]
+    assert sorted((v["reviewer"], v["label"]) for v in first["votes"]) == [
+        ("alice", "verified"), ("bob", "disputed"),
+    ]
+    assert (first["verified_count"], first["disputed_count"], first["unclear_count"]) == (1, 1, 0)
+    assert first["majority_label"] is None  # a tie
+    assert first["verdict"] == "disputed"
+    assert first["verdict_rationale"] == "Records say otherwise."
+    assert (first["context_before"], first["context_after"]) == (None, "Second claim.")
+    assert first["article_title"] == 'Bridge, "repairs"'
+    assert rows["Second claim."]["majority_label"] == "unclear"
+    assert rows["Third claim."]["votes"] == [] and rows["Third claim."]["vote_count"] == 0
+    assert len(rows) == 5
+
+
+def test_sentence_csv_reads_back(dataset):
+    rows = list(csv.DictReader(io.StringIO(export("sentences", "csv"))))
+    assert [row["text"] for row in rows] == [r["text"] for r in jsonl_rows(export("sentences"))]
+    assert len(json.loads(rows[0]["votes"])) == 2
+
+
+@pytest.mark.parametrize(
+    ("filters", "count"),
+    [
+        ({}, 5),
+        ({"label": "unclear"}, 2),
+        ({"reviewer": "alice"}, 2),
+        ({"has_verdict": True}, 2),
+        ({"has_verdict": False}, 3),
+        ({"project": "default"}, 0),
+    ],
+)
+def test_annotation_filters(dataset, filters, count):
+    assert len(jsonl_rows(export("annotations", **filters))) == count
+
+
+@pytest.mark.parametrize(
+    ("filters", "texts"),
+    [
+        ({"label": "disputed"}, ["First claim."]),  # the verdict wins over the tie
+        ({"label": "verified"}, ["Another article."]),
+        ({"reviewer": "alice"}, ["First claim.", "Second claim."]),
+        ({"has_verdict": True}, ["First claim."]),
+    ],
+)
+def test_sentence_filters(dataset, filters, texts):
+    assert [row["text"] for row in jsonl_rows(export("sentences", **filters))] == texts
+
+
+def test_article_and_updated_since_filters(dataset):
+    first = dataset["first"]
+    assert {r["article_id"] for r in jsonl_rows(export("sentences", article=first.pk))} == {
+        first.pk
+    }
+    future = timezone.now() + timedelta(minutes=1)
+    assert export("annotations", updated_since=future) == ""
+    assert len(jsonl_rows(export("annotations", updated_since=future - timedelta(hours=1)))) == 5
+
+
+def test_anonymized_reviewers_get_stable_pseudonyms(dataset):
+    first = jsonl_rows(export("annotations", anonymize=True))
+    again = jsonl_rows(export("annotations", anonymize=True))
+    names = [row["reviewer"] for row in first]
+    assert names == [row["reviewer"] for row in again]
+    assert all(name.startswith("reviewer-") for name in names)
+    assert "alice" not in export("sentences", anonymize=True)
+    # alice's pseudonym is the same in the sentence export's votes
+    votes = jsonl_rows(export("sentences", anonymize=True))[0]["votes"]
+    assert names[0] in {vote["reviewer"] for vote in votes}
+    assert len(set(names)) == 2
+
+
+def test_split_is_by_article_deterministic_and_complete(alice):
+    articles = [make_article() for _ in range(60)]
+    rows = jsonl_rows(export("sentences"))
+    split_of_article = {}
+    for row in rows:
+        assert split_of_article.setdefault(row["article_id"], row["split"]) == row["split"]
+    assert set(split_of_article.values()) == {"train", "validation", "test"}
+    parts = {
+        split: {row["sentence_id"] for row in jsonl_rows(export("sentences", split=split))}
+        for split in ("train", "validation", "test")
+    }
+    assert parts["train"].isdisjoint(parts["validation"]) and parts["train"].isdisjoint(
+        parts["test"]) and parts["validation"].isdisjoint(parts["test"])
+    assert set().union(*parts.values()) == {row["sentence_id"] for row in rows}
+    assert len(parts["train"]) > len(parts["validation"])
+    assert rows == jsonl_rows(export("sentences"))  # the same again
+    assert len(articles) == 60
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+@pytest.mark.parametrize("kind", ["annotations", "sentences"])
+@pytest.mark.parametrize("anonymize", [False, True])
+def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymize):
+    filters = ExportFilters(anonymize=anonymize)
+    values, columns = export_query(kind, filters)
+    python = b"".join(_gather(_python_chunks(values, columns, "jsonl"), "jsonl")).decode()
+    assert jsonl_rows(export(kind, anonymize=anonymize)) == jsonl_rows(python)
+    python_csv = b"".join(_gather(_python_chunks(values, columns, "csv"), "csv")).decode()
+    copy_csv = list(csv.reader(io.StringIO(export(kind, "csv", anonymize=anonymize))))
+    python_rows = list(csv.reader(io.StringIO(python_csv)))
+    votes = copy_csv[0].index("votes") if "votes" in copy_csv[0] else None
+    for copied, portable in zip(copy_csv, python_rows, strict=True):
+        if votes is not None and copied is not copy_csv[0]:
+            assert json.loads(copied[votes]) == json.loads(portable[votes])
+            copied, portable = copied[:votes] + copied[votes + 1 :], (
+                portable[:votes] + portable[votes + 1 :]
+            )
+        assert copied == portable
+
+
+def test_json_array_survives_rows_split_across_chunks():
+    pieces = [b'{"a": 1}\n{"b"', b': 2}\n', b'{"c": 3}', b"\n"]
+    assert json.loads(b"".join(_gather(iter(pieces), "json"))) == [{"a": 1}, {"b": 2}, {"c": 3}]
+
+
+# ---- over HTTP ---------------------------------------------------------------------------
+
+
+def test_staff_downloads_a_stream_with_a_file_name(client, staff, dataset):
+    client.force_login(staff)
+    response = client.get("/api/export/annotations/", {"format": "csv"})
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="annotations-' in response["Content-Disposition"]
+    body = b"".join(response.streaming_content).decode()
+    assert len(list(csv.DictReader(io.StringIO(body)))) == 5
+
+
+def test_export_over_the_api_matches_the_database(client, staff, dataset):
+    client.force_login(staff)
+    response = client.get("/api/export/annotations/", {"format": "json"})
+    rows = json.loads(b"".join(response.streaming_content))
+    assert [{k: row[k] for k in db_annotation_rows()[0]} for row in rows] == db_annotation_rows()
+
+
+def test_export_needs_staff_or_the_export_permission(client, alice, dataset):
+    assert APIClient().get("/api/export/sentences/").status_code == 401
+    client.force_login(alice)
+    assert client.get("/api/export/sentences/").status_code == 403
+    from django.contrib.auth.models import Permission
+
+    scientist = make_user("scientist")
+    scientist.user_permissions.add(Permission.objects.get(codename="export_dataset"))
+    client.force_login(scientist)
+    assert client.get("/api/export/sentences/").status_code == 200
+
+
+def test_token_authenticated_export(staff, dataset):
+    from rest_framework.authtoken.models import Token
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff).key}")
+    response = api.get("/api/export/sentences/", {"format": "jsonl", "project": "desk"})
+    assert response.status_code == 200
+    assert len(b"".join(response.streaming_content).splitlines()) == 5
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"format": "xml"}, "format"),
+        ({"label": "true"}, "label"),
+        ({"project": "nope"}, "unknown project 'nope'"),
+        ({"updated_since": "yesterday"}, "updated_since"),
+        ({"split": "dev"}, "split"),
+        ({"colour": "red"}, "unknown field"),
+    ],
+)
+def test_bad_export_query_is_a_400(client, staff, query, message):
+    client.force_login(staff)
+    response = client.get("/api/export/annotations/", query)
+    assert response.status_code == 400
+    assert message in str(response.json())
+
+
+# ---- the command ---------------------------------------------------------------------------
+
+
+def test_command_writes_the_same_rows_as_the_api(tmp_path, client, staff, dataset):
+    output = tmp_path / "sentences.jsonl"
+    call_command("export_dataset", "--kind", "sentences", "--format", "jsonl",
+                 "--output", str(output), "--project", "desk")
+    client.force_login(staff)
+    api_rows = b"".join(
+        client.get("/api/export/sentences/", {"project": "desk"}).streaming_content
+    ).decode()
+    assert jsonl_rows(output.read_text()) == jsonl_rows(api_rows)
+
+
+def test_command_rejects_bad_filters(tmp_path):
+    with pytest.raises(CommandError, match="--label"):
+        call_command("export_dataset", "--kind", "annotations", "--output",
+                     str(tmp_path / "x"), "--label", "maybe")
