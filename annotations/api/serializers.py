@@ -107,6 +107,15 @@ class AnnotationSerializer(serializers.ModelSerializer):
         ]
 
 
+class ArticleFilterSerializer(serializers.Serializer):
+    project = serializers.SlugField(required=False, help_text="Project slug.")
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    current = AnnotationSerializer(allow_null=True, help_text="What is stored now.")
+
+
 class VersionQuerySerializer(StrictSerializer):
     version = serializers.IntegerField(required=False, min_value=0)
 

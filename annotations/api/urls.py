@@ -1,9 +1,12 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 
 from . import views
 
 urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("token/", obtain_auth_token, name="api-token"),
     path("projects/", views.ProjectList.as_view(), name="api-projects"),
     path("articles/", views.ArticleList.as_view(), name="api-articles"),
@@ -14,12 +17,6 @@ urlpatterns = [
         name="api-my-annotation",
     ),
     path("annotations/", views.AnnotationList.as_view(), name="api-annotations"),
-    path(
-        "export/annotations/",
-        views.Export.as_view(kind="annotations"),
-        name="api-export-annotations",
-    ),
-    path(
-        "export/sentences/", views.Export.as_view(kind="sentences"), name="api-export-sentences"
-    ),
+    path("export/annotations/", views.AnnotationExport.as_view(), name="api-export-annotations"),
+    path("export/sentences/", views.SentenceExport.as_view(), name="api-export-sentences"),
 ]

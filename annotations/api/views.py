@@ -2,6 +2,7 @@ from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +15,7 @@ from ..models import Annotation, Sentence
 from ..progress import projects_with_progress, with_progress
 from . import serializers
 from .permissions import CanExport, IsReviewer, IsReviewerToReadStaffToWrite
+from .rows import AnnotationRow, SentenceRow
 
 
 class ProjectList(generics.ListCreateAPIView):
@@ -38,14 +40,28 @@ class ArticleList(generics.GenericAPIView):
     POST (staff): import one article; 201 when new, 200 when the same body is there."""
 
     permission_classes = [IsReviewerToReadStaffToWrite]
+    serializer_class = serializers.ArticleSerializer
 
+    @extend_schema(
+        parameters=[serializers.ArticleFilterSerializer],
+        responses=serializers.ArticleSerializer(many=True),
+    )
     def get(self, request):
         articles = visible_articles(request.user).select_related("project")
-        if project := request.query_params.get("project"):
+        params = serializers.ArticleFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        if project := params.validated_data.get("project"):
             articles = articles.filter(project__slug=project)
         page = self.paginate_queryset(with_progress(articles, request.user))
         return self.get_paginated_response(serializers.ArticleSerializer(page, many=True).data)
 
+    @extend_schema(
+        request=serializers.ArticleImportSerializer,
+        responses={
+            201: serializers.ArticleDetailSerializer,
+            200: serializers.ArticleDetailSerializer,
+        },
+    )
     def post(self, request):
         data = serializers.ArticleImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -60,6 +76,7 @@ class ArticleDetail(APIView):
 
     permission_classes = [IsReviewer]
 
+    @extend_schema(responses=serializers.ArticleDetailSerializer)
     def get(self, request, pk):
         article = _article_detail(request.user, pk)
         return Response(serializers.ArticleDetailSerializer(article).data)
@@ -91,6 +108,7 @@ class MyAnnotation(APIView):
         sentences = Sentence.objects.filter(article__in=visible_articles(self.request.user))
         return get_object_or_404(sentences, pk=self.kwargs["pk"])
 
+    @extend_schema(responses=serializers.AnnotationSerializer)
     def get(self, request, pk):
         annotation = get_object_or_404(
             Annotation.objects.select_related("reviewer", "sentence"),
@@ -98,6 +116,14 @@ class MyAnnotation(APIView):
         )
         return Response(serializers.AnnotationSerializer(annotation).data)
 
+    @extend_schema(
+        request=serializers.AnnotationInputSerializer,
+        responses={
+            200: serializers.AnnotationSerializer,
+            201: serializers.AnnotationSerializer,
+            409: serializers.ConflictSerializer,
+        },
+    )
     def put(self, request, pk):
         data = serializers.AnnotationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -109,6 +135,7 @@ class MyAnnotation(APIView):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
+    @extend_schema(parameters=[serializers.VersionQuerySerializer], responses={204: None})
     def delete(self, request, pk):
         version = serializers.VersionQuerySerializer(data=request.query_params)
         version.is_valid(raise_exception=True)
@@ -125,6 +152,10 @@ class AnnotationList(generics.ListAPIView):
 
     permission_classes = [IsReviewer]
     serializer_class = serializers.AnnotationSerializer
+
+    @extend_schema(parameters=[serializers.AnnotationFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         user = self.request.user
@@ -147,7 +178,7 @@ class AnnotationList(generics.ListAPIView):
 
 
 class Export(APIView):
-    """Stream a dataset: one row per annotation or per sentence, as JSONL, CSV or JSON."""
+    """Stream a dataset as JSONL (one row a line), CSV (a header row) or JSON (an array)."""
 
     permission_classes = [CanExport]
     kind = None  # "annotations" or "sentences"
@@ -162,3 +193,25 @@ class Export(APIView):
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         response["Content-Disposition"] = f'attachment; filename="{self.kind}-{stamp}.{fmt}"'
         return response
+
+
+def _export_schema(row, description):
+    return extend_schema(
+        summary=description,
+        parameters=[serializers.ExportParamsSerializer],
+        responses={
+            (200, "application/x-ndjson"): OpenApiResponse(row(many=True)),
+            (200, "text/csv"): OpenApiResponse(row(many=True)),
+            (200, "application/json"): OpenApiResponse(row(many=True)),
+        },
+    )
+
+
+@_export_schema(AnnotationRow, "One row per annotation.")
+class AnnotationExport(Export):
+    kind = "annotations"
+
+
+@_export_schema(SentenceRow, "One row per sentence: votes, counts, majority label, verdict.")
+class SentenceExport(Export):
+    kind = "sentences"
