@@ -185,7 +185,9 @@
     current = index;
     spans[current].classList.add("selected");
     spans[current].setAttribute("aria-current", "true");
-    if (scroll) spans[current].scrollIntoView({ block: "center", behavior: "smooth" });
+    // On a narrow screen the panel covers the lower half: keep the sentence above it.
+    const narrow = window.matchMedia("(max-width: 860px)").matches;
+    if (scroll) spans[current].scrollIntoView({ block: narrow ? "start" : "center", behavior: "smooth" });
     history.replaceState(null, "", `#s-${idAt(current)}`);
     paintPanel();
   }
