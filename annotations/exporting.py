@@ -224,6 +224,8 @@ def sentence_query(filters):
         **sentence_columns(),
         "article_title": (F("article__title"), TEXT),
         "article_url": (F("article__url"), TEXT),
+        "article_source": (F("article__source"), TEXT),
+        "article_published_at": (F("article__published_at"), TIMESTAMP),
         "context_before": (
             Subquery(neighbour.filter(position=OuterRef("position") - 1).values("text")),
             TEXT,
@@ -273,7 +275,7 @@ def stream_export(kind, fmt, filters):
         chunks = _copy_chunks(values, columns, fmt)
     else:
         chunks = _python_chunks(values, columns, fmt)
-    yield from _gather(chunks, fmt)
+    yield from gather(chunks, fmt)
 
 
 # ---- the portable path: rows from a chunked iterator, formatted in Python -------------------
@@ -387,7 +389,7 @@ def _pg_csv_cell(column, kind):
 # ---- both paths: gather small pieces into large writes, wrap JSON rows in an array ----------
 
 
-def _gather(chunks, fmt):
+def gather(chunks, fmt):
     """Join small pieces (str or bytes) into writes of about CHUNK_BYTES."""
     pieces = (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in chunks)
     if fmt == "json":

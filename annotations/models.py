@@ -179,3 +179,23 @@ class Verdict(models.Model):
 
     def __str__(self):
         return f"{self.label} on sentence {self.sentence_id}"
+
+
+class Claim(models.Model):
+    """A sentence the queue handed to a reviewer. While enough reviewers hold a sentence
+    (by label or by claim) the queue sends nobody else to it; a claim expires so that an
+    abandoned one frees its sentence."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="claims")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+    )
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sentence", "reviewer"], name="claim_one_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"sentence {self.sentence_id} held by {self.reviewer_id} until {self.expires_at}"

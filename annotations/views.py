@@ -2,17 +2,20 @@
 
 from urllib.parse import urlencode, urlsplit
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from .access import is_adjudicator, is_reviewer, visible_articles, visible_projects
+from .adjudicating import adjudication_queue
 from .models import NOTE_MAX_LENGTH, Annotation
 from .progress import projects_with_progress, with_progress
+from .queue import next_sentence
 from .segmentation import paragraph_spans
 
 ARTICLES_PER_PAGE = 50
@@ -60,11 +63,10 @@ def home(request):
     page = Paginator(articles.order_by(*ORDERINGS[sort]), ARTICLES_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    next_article = (
+    has_work = (
         with_progress(visible_articles(user), user)
         .filter(labeled_by_user__lt=F("sentence_count"))
-        .order_by("created_at", "id")
-        .first()
+        .exists()
     )
     filters = {"q": q, "sort": sort, "project": project}
     keep = "&" + urlencode({name: value for name, value in filters.items() if value})
@@ -79,7 +81,7 @@ def home(request):
             "q": q,
             "sort": sort,
             "project": project,
-            "next_article": next_article,
+            "has_work": has_work,
             "keep": keep,
         },
     )
@@ -114,6 +116,47 @@ def article_page(request, pk):
                 "others": others_labels(article, user),
                 "sees_all": is_adjudicator(user),
             },
+        },
+    )
+
+
+@require_POST
+@reviewer_required
+def next_task(request):
+    """Send the reviewer to the sentence the queue picks for them."""
+    sentence = next_sentence(request.user, project=request.POST.get("project") or None)
+    if sentence is None:
+        messages.info(request, "Nothing left that needs your label. Thank you!")
+        return redirect("home")
+    return redirect(f"/articles/{sentence.article_id}/#s-{sentence.pk}")
+
+
+ADJUDICATION_PER_PAGE = 25
+
+
+@login_required
+def adjudicate(request):
+    """Sentences whose reviewers disagree (or that anyone marked unclear), votes side by side."""
+    user = request.user
+    if not is_adjudicator(user):
+        return render(request, "annotations/no_role.html", {"role": "adjudicator"}, status=403)
+    project = request.GET.get("project", "")
+    show = request.GET.get("show") if request.GET.get("show") in ("open", "all") else "open"
+    articles = visible_articles(user)
+    if project:
+        articles = articles.filter(project__slug=project)
+    page = Paginator(
+        adjudication_queue(articles, include_decided=show == "all"), ADJUDICATION_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "annotations/adjudicate.html",
+        {
+            "page": page,
+            "projects": visible_projects(user),
+            "project": project,
+            "show": show,
+            "keep": "&" + urlencode({"project": project, "show": show}),
         },
     )
 

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "annotations.context_processors.roles",
             ],
         },
     },
@@ -180,6 +181,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"LabelEnum": "annotations.models.Label"},
 }
+
+# The fact-checking organisation named as author of published ClaimReview records.
+PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Fact-check workbench")
 
 # Largest article body accepted, in bytes of UTF-8.
 ARTICLE_MAX_BYTES = envint("ARTICLE_MAX_BYTES", 1_000_000)

@@ -14,9 +14,9 @@ from rest_framework.test import APIClient
 from annotations.annotating import save_annotation
 from annotations.exporting import (
     ExportFilters,
-    _gather,
     _python_chunks,
     export_query,
+    gather,
     stream_export,
 )
 from annotations.models import Annotation, Verdict
@@ -204,9 +204,9 @@ def test_split_is_by_article_deterministic_and_complete(alice):
 def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymize):
     filters = ExportFilters(anonymize=anonymize)
     values, columns = export_query(kind, filters)
-    python = b"".join(_gather(_python_chunks(values, columns, "jsonl"), "jsonl")).decode()
+    python = b"".join(gather(_python_chunks(values, columns, "jsonl"), "jsonl")).decode()
     assert jsonl_rows(export(kind, anonymize=anonymize)) == jsonl_rows(python)
-    python_csv = b"".join(_gather(_python_chunks(values, columns, "csv"), "csv")).decode()
+    python_csv = b"".join(gather(_python_chunks(values, columns, "csv"), "csv")).decode()
     copy_csv = list(csv.reader(io.StringIO(export(kind, "csv", anonymize=anonymize))))
     python_rows = list(csv.reader(io.StringIO(python_csv)))
     votes = copy_csv[0].index("votes") if "votes" in copy_csv[0] else None
@@ -221,7 +221,7 @@ def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymi
 
 def test_json_array_survives_rows_split_across_chunks():
     pieces = [b'{"a": 1}\n{"b"', b': 2}\n', b'{"c": 3}', b"\n"]
-    assert json.loads(b"".join(_gather(iter(pieces), "json"))) == [{"a": 1}, {"b": 2}, {"c": 3}]
+    assert json.loads(b"".join(gather(iter(pieces), "json"))) == [{"a": 1}, {"b": 2}, {"c": 3}]
 
 
 # ---- over HTTP ---------------------------------------------------------------------------

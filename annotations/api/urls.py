@@ -19,4 +19,10 @@ urlpatterns = [
     path("annotations/", views.AnnotationList.as_view(), name="api-annotations"),
     path("export/annotations/", views.AnnotationExport.as_view(), name="api-export-annotations"),
     path("export/sentences/", views.SentenceExport.as_view(), name="api-export-sentences"),
+    path(
+        "export/claimreview/", views.ClaimReviewExport.as_view(), name="api-export-claimreview"
+    ),
+    path("sentences/<int:pk>/verdict/", views.SentenceVerdict.as_view(), name="api-verdict"),
+    path("stats/", views.Stats.as_view(), name="api-stats"),
+    path("queue/next/", views.NextSentence.as_view(), name="api-queue-next"),
 ]

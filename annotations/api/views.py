@@ -1,20 +1,28 @@
+import json
+
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..access import is_adjudicator, visible_articles, visible_projects
+from ..adjudicating import set_verdict
 from ..annotating import delete_annotation, save_annotation
-from ..exporting import CONTENT_TYPES, stream_export
+from ..claimreview import claim_reviews
+from ..exporting import CONTENT_TYPES, gather, stream_export
 from ..importing import import_article
-from ..models import Annotation, Sentence
+from ..models import Annotation, Article, Sentence
 from ..progress import projects_with_progress, with_progress
+from ..queue import next_sentence
+from ..stats import collection_stats
 from . import serializers
-from .permissions import CanExport, IsReviewer, IsReviewerToReadStaffToWrite
+from .permissions import CanExport, IsAdjudicator, IsReviewer, IsReviewerToReadStaffToWrite
 from .rows import AnnotationRow, SentenceRow
 
 
@@ -215,3 +223,88 @@ class AnnotationExport(Export):
 @_export_schema(SentenceRow, "One row per sentence: votes, counts, majority label, verdict.")
 class SentenceExport(Export):
     kind = "sentences"
+
+
+@extend_schema(
+    summary="Verdicts as schema.org ClaimReview JSON-LD (json: an array; jsonl: one a line).",
+    parameters=[serializers.ClaimReviewParamsSerializer],
+    responses={(200, "application/ld+json"): OpenApiResponse(description="ClaimReview list")},
+)
+class ClaimReviewExport(APIView):
+    permission_classes = [CanExport]
+
+    def get(self, request):
+        params = serializers.ClaimReviewParamsSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        fmt = params.validated_data["format"]
+        reviews = claim_reviews(
+            params.filters(),
+            site_url=request.build_absolute_uri("/"),
+            publisher=settings.PUBLISHER_NAME,
+        )
+        lines = (json.dumps(review, ensure_ascii=False) + "\n" for review in reviews)
+        content_type = "application/ld+json" if fmt == "json" else CONTENT_TYPES["jsonl"]
+        return StreamingHttpResponse(gather(lines, fmt), content_type=content_type)
+
+
+class SentenceVerdict(APIView):
+    """An adjudicator sets (or replaces) the verdict on a sentence."""
+
+    permission_classes = [IsAdjudicator]
+
+    @extend_schema(
+        request=serializers.VerdictInputSerializer,
+        responses={200: serializers.VerdictSerializer, 201: serializers.VerdictSerializer},
+    )
+    def put(self, request, pk):
+        data = serializers.VerdictInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sentences = Sentence.objects.filter(article__in=visible_articles(request.user))
+        verdict, created = set_verdict(
+            sentence=get_object_or_404(sentences, pk=pk),
+            adjudicator=request.user,
+            **data.validated_data,
+        )
+        return Response(
+            serializers.VerdictSerializer(verdict).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class Stats(APIView):
+    """Totals, label mix, progress and agreement (Krippendorff's alpha, nominal, and
+    percent agreement) overall, per article and per reviewer."""
+
+    permission_classes = [IsAdminUser]
+
+    @extend_schema(parameters=[serializers.StatsFilterSerializer], responses=OpenApiResponse())
+    def get(self, request):
+        params = serializers.StatsFilterSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        articles = Article.objects.all()
+        if project := params.validated_data.get("project"):
+            articles = articles.filter(project__slug=project)
+        if article := params.validated_data.get("article"):
+            articles = articles.filter(pk=article)
+        return Response(collection_stats(articles))
+
+
+class NextSentence(APIView):
+    """The sentence that most needs the caller's label (204 when none); the queue holds it
+    and the sentences after it for the caller for a while, so others go elsewhere."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(
+        parameters=[serializers.ArticleFilterSerializer],
+        request=None,
+        responses={200: serializers.NextSentenceSerializer, 204: None},
+    )
+    def post(self, request):
+        params = serializers.ArticleFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        sentence = next_sentence(request.user, project=params.validated_data.get("project"))
+        if sentence is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        sentence.url = f"/articles/{sentence.article_id}/#s-{sentence.pk}"
+        return Response(serializers.NextSentenceSerializer(sentence).data)

@@ -1,0 +1,59 @@
+"""The figures of /api/stats/ and the dashboard: totals, label mix, progress, agreement."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Sum
+
+from .agreement import agreement_report
+from .models import Annotation, Label, Sentence, Verdict
+from .progress import with_progress
+
+
+def collection_stats(articles):
+    """Figures for a queryset of articles; a handful of aggregate queries whatever its size."""
+    annotations = Annotation.objects.filter(sentence__article__in=articles)
+    labels = dict(annotations.order_by().values_list("label").annotate(n=Count("id")))
+    progress = with_progress(articles).aggregate(
+        done=Sum("reviews_done"), total=Sum("reviews_total")
+    )
+    done, total = progress["done"] or 0, progress["total"] or 0
+    report = agreement_report(annotations)
+    titles = dict(articles.filter(pk__in=report["per_article"]).values_list("pk", "title"))
+    usernames = dict(
+        get_user_model()
+        .objects.filter(pk__in=report["per_reviewer"])
+        .values_list("pk", "username")
+    )
+    per_reviewer_labels = dict(
+        annotations.order_by().values_list("reviewer_id").annotate(n=Count("id"))
+    )
+    return {
+        "totals": {
+            "articles": articles.count(),
+            "sentences": Sentence.objects.filter(article__in=articles).count(),
+            "annotations": sum(labels.values()),
+            "verdicts": Verdict.objects.filter(sentence__article__in=articles).count(),
+            "reviewers": len(per_reviewer_labels),
+        },
+        "labels": {label: labels.get(label, 0) for label in Label.values},
+        "progress": {
+            "reviews_done": done,
+            "reviews_total": total,
+            "reviews_needed": total - done,
+            "percent": round(100 * done / total, 1) if total else None,
+        },
+        "agreement": report["overall"],
+        "per_article": [
+            {"article_id": pk, "title": titles.get(pk, ""), **figures}
+            for pk, figures in sorted(report["per_article"].items())
+        ],
+        "per_reviewer": [
+            {
+                "reviewer": usernames.get(pk, ""),
+                "annotations": per_reviewer_labels.get(pk, 0),
+                **figures,
+            }
+            for pk, figures in sorted(
+                report["per_reviewer"].items(), key=lambda item: usernames.get(item[0], "")
+            )
+        ],
+    }

@@ -1,0 +1,108 @@
+"""Verdicts and the adjudication page; what reviewers may not do."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from annotations.adjudicating import needing_adjudication, set_verdict
+from annotations.annotating import save_annotation
+from annotations.models import Sentence, Verdict
+from tests.factories import make_article, make_project
+
+pytestmark = pytest.mark.django_db
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def labeled(alice, bob):
+    """Four sentences: agreement, disagreement, one 'unclear', and one unlabeled."""
+    article = make_article("Agreed one. Split two. Unsure three. Alone four.", title="Case")
+    agreed, split, unsure, _ = article.sentences.all()
+    save_annotation(sentence=agreed, reviewer=alice, label="verified")
+    save_annotation(sentence=agreed, reviewer=bob, label="verified")
+    save_annotation(sentence=split, reviewer=alice, label="verified", note="alice's note")
+    save_annotation(sentence=split, reviewer=bob, label="disputed",
+                    evidence=["https://example.org/proof"])
+    save_annotation(sentence=unsure, reviewer=alice, label="unclear")
+    return article
+
+
+def test_disagreements_and_unclear_labels_need_adjudication(labeled):
+    texts = needing_adjudication(Sentence.objects.all()).values_list("text", flat=True)
+    assert sorted(texts) == ["Split two.", "Unsure three."]
+
+
+def test_adjudicator_sets_and_replaces_a_verdict(labeled, judy):
+    split = labeled.sentences.get(position=1)
+    url = f"/api/sentences/{split.pk}/verdict/"
+    created = api(judy).put(url, {"label": "disputed", "rationale": "Bob's source."}, format="json")
+    assert created.status_code == 201
+    assert created.json()["decided_by"] == "judy"
+    replaced = api(judy).put(url, {"label": "verified"}, format="json")
+    assert replaced.status_code == 200
+    assert Verdict.objects.get().label == "verified"
+    assert Verdict.history.count() == 2
+
+
+def test_reviewers_cannot_set_verdicts(labeled, alice):
+    split = labeled.sentences.get(position=1)
+    response = api(alice).put(f"/api/sentences/{split.pk}/verdict/", {"label": "verified"},
+                              format="json")
+    assert response.status_code == 403
+    assert not Verdict.objects.exists()
+
+
+def test_bad_verdict_is_a_400(labeled, judy):
+    split = labeled.sentences.get(position=1)
+    response = api(judy).put(f"/api/sentences/{split.pk}/verdict/", {"label": "true"},
+                             format="json")
+    assert response.status_code == 400
+
+
+def test_adjudication_page_lists_exactly_the_disputed_sentences(client, labeled, judy):
+    client.force_login(judy)
+    html = client.get("/adjudicate/").content.decode()
+    assert html.count('class="case card"') == 2
+    assert "Split two." in html and "Unsure three." in html
+    assert "Agreed one." not in html and "Alone four." not in html
+    assert "alice&#x27;s note" in html and "https://example.org/proof" in html
+
+
+def test_decided_sentences_leave_the_open_list(client, labeled, judy):
+    set_verdict(sentence=labeled.sentences.get(position=1), adjudicator=judy, label="disputed")
+    client.force_login(judy)
+    assert client.get("/adjudicate/").content.decode().count('class="case card"') == 1
+    assert client.get("/adjudicate/", {"show": "all"}).content.decode().count(
+        'class="case card"') == 2
+
+
+def test_adjudication_page_is_for_adjudicators(client, alice):
+    client.force_login(alice)
+    response = client.get("/adjudicate/")
+    assert response.status_code == 403
+    assert b"Adjudicators only" in response.content
+
+
+def test_adjudication_page_query_count_is_constant(client, judy, alice, bob,
+                                                   django_assert_max_num_queries):
+    article = make_article(" ".join(f"Claim {i} here." for i in range(40)))
+    for sentence in article.sentences.all():
+        save_annotation(sentence=sentence, reviewer=alice, label="verified", note="n")
+        save_annotation(sentence=sentence, reviewer=bob, label="disputed")
+    client.force_login(judy)
+    # session, user, groups, count, page of sentences, their votes, projects
+    with django_assert_max_num_queries(8):
+        html = client.get("/adjudicate/").content.decode()
+    assert html.count('class="case card"') == 25
+
+
+def test_members_only_sentences_stay_hidden_from_reviewers_verdict_or_not(labeled, bob, judy):
+    hidden = make_article("Secret claim.", project=make_project(members=[judy]))
+    sentence = hidden.sentences.get()
+    assert api(judy).put(f"/api/sentences/{sentence.pk}/verdict/", {"label": "unclear"},
+                         format="json").status_code == 201
+    assert api(bob).get(f"/api/articles/{hidden.pk}/").status_code == 404

@@ -1,0 +1,67 @@
+"""The queue and the adjudication page in a real Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from annotations.annotating import save_annotation
+from annotations.models import Verdict
+from tests.factories import make_article, make_project, make_user
+from tests.test_browser import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_continue_sends_a_third_reviewer_past_sentences_two_others_hold(page, live_server):
+    project = make_project("queue", review_target=2)
+    make_article("First article one. First article two.", project=project)
+    second = make_article("Second article one. Second article two.", project=project)
+    for name in ("rita", "sam", "tom"):
+        make_user(name, role="reviewer")
+
+    for name in ("rita", "sam", "tom"):
+        page.context.clear_cookies()
+        sign_in(page, live_server, name)
+        page.click("#continue")
+        expect(page.locator(".sentence.selected")).to_have_count(1)
+
+    # tom, the third, starts on the second article.
+    expect(page.locator("h1")).to_have_text(second.title)
+    expect(page.locator(".sentence.selected")).to_have_text("Second article one.")
+
+
+def test_adjudicator_settles_a_disagreement_from_the_keyboard(page, live_server):
+    rita, sam = make_user("rita", role="reviewer"), make_user("sam", role="reviewer")
+    make_user("ada", role="adjudicator")
+    article = make_article("Agreed claim. Contested claim.")
+    agreed, contested = article.sentences.all()
+    for reviewer in (rita, sam):
+        save_annotation(sentence=agreed, reviewer=reviewer, label="verified")
+    save_annotation(sentence=contested, reviewer=rita, label="verified", note="Looks right")
+    save_annotation(sentence=contested, reviewer=sam, label="disputed", note="Figures differ")
+
+    sign_in(page, live_server, "ada")
+    page.click("text=Adjudicate")
+    cases = page.locator(".case")
+    expect(cases).to_have_count(1)
+    expect(cases.first).to_contain_text("Contested claim.")
+    expect(cases.first).to_contain_text("Figures differ")
+    expect(cases.first).to_have_class("case card selected")  # the page's script is ready
+
+    page.keyboard.press("r")
+    page.keyboard.type("The agency's table says otherwise.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("2")
+    expect(page.locator("#save-status")).to_have_text("Verdict saved")
+    expect(cases.first.locator(".verdict-state")).to_contain_text("disputed by ada")
+
+    verdict = Verdict.objects.get()
+    assert (verdict.sentence, verdict.label) == (contested, "disputed")
+    assert verdict.rationale == "The agency's table says otherwise."
+
+
+def test_reviewer_is_refused_the_adjudication_page(page, live_server):
+    make_user("rita", role="reviewer")
+    sign_in(page, live_server, "rita")
+    expect(page.locator("text=Adjudicate")).to_have_count(0)
+    page.goto(f"{live_server.url}/adjudicate/")
+    expect(page.locator("h1")).to_have_text("Adjudicators only")
