@@ -4,6 +4,7 @@ from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Annotation, Article, Project, Sentence, Verdict
+from .progress import with_progress
 
 
 @admin.register(Project)
@@ -35,7 +36,9 @@ class SentenceInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "project", "source", "published_at", "sentence_count", "created_at"]
+    list_display = [
+        "title", "project", "source", "published_at", "sentence_count", "progress", "created_at",
+    ]
     list_filter = ["project", "source", "language", "published_at", "created_at"]
     list_select_related = ["project"]
     search_fields = ["title", "source", "url"]
@@ -45,11 +48,15 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(sentence_count=Count("sentences"))
+        return with_progress(super().get_queryset(request))
 
     @admin.display(ordering="sentence_count", description="sentences")
     def sentence_count(self, article):
         return article.sentence_count
+
+    @admin.display(ordering="reviews_needed", description="labels done / needed")
+    def progress(self, article):
+        return f"{article.reviews_done} / {article.reviews_total} (target {article.target})"
 
 
 @admin.register(Sentence)
