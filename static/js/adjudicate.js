@@ -10,12 +10,12 @@
   const csrfToken = () => document.cookie.split("; ")
     .find((part) => part.startsWith("csrftoken="))?.slice("csrftoken=".length) || "";
 
-  function select(index) {
+  function select(index, { scroll = true } = {}) {
     if (index < 0 || index >= cases.length) return;
     cases[current].classList.remove("selected");
     current = index;
     cases[current].classList.add("selected");
-    cases[current].scrollIntoView({ block: "nearest", behavior: "smooth" });
+    if (scroll) cases[current].scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
   async function decide(label, index = current) {
@@ -80,5 +80,5 @@
     }
   });
 
-  select(0);
+  select(0, { scroll: false });
 })();
