@@ -1,7 +1,7 @@
 """Verdicts: an adjudicator's final label for a sentence, and the sentences that need one."""
 
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from .annotating import InvalidAnnotation
@@ -33,10 +33,10 @@ def set_verdict(*, sentence, adjudicator, label, rationale=""):
 
 def needing_adjudication(sentences):
     """Sentences whose reviewers disagree, or that anyone marked unclear."""
-    return sentences.annotate(
-        distinct_labels=Count("annotations__label", distinct=True),
-        unclear_votes=Count("annotations", filter=Q(annotations__label=Label.UNCLEAR)),
-    ).filter(Q(distinct_labels__gte=2) | Q(unclear_votes__gte=1))
+    # With three labels, two different ones means verified and disputed, or any unclear.
+    return sentences.filter(
+        Q(unclear_count__gte=1) | Q(verified_count__gte=1, disputed_count__gte=1)
+    )
 
 
 def adjudication_queue(articles, *, include_decided=False):

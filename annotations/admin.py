@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
+from .annotating import delete_annotation, save_annotation
 from .models import Annotation, Article, Project, Sentence, Verdict
 from .progress import with_progress
 
@@ -73,12 +74,29 @@ class SentenceAdmin(admin.ModelAdmin):
 
 @admin.register(Annotation)
 class AnnotationAdmin(SimpleHistoryAdmin):
+    """Changes go through the same services as the API, so that the sentences' label counts
+    and the versions stay right."""
+
     list_display = ["sentence", "reviewer", "label", "version", "updated_at"]
     list_filter = ["label", "reviewer", "sentence__article__project", "updated_at"]
     list_select_related = ["sentence", "reviewer"]
     search_fields = ["sentence__text", "note", "reviewer__username"]
     raw_id_fields = ["sentence"]
     readonly_fields = ["created_at", "updated_at", "version"]
+
+    def save_model(self, request, obj, form, change):
+        saved, _ = save_annotation(
+            sentence=obj.sentence, reviewer=obj.reviewer, label=obj.label, note=obj.note,
+            evidence=obj.evidence,
+        )
+        obj.pk, obj.version = saved.pk, saved.version
+
+    def delete_model(self, request, obj):
+        delete_annotation(sentence=obj.sentence, reviewer=obj.reviewer)
+
+    def delete_queryset(self, request, queryset):
+        for annotation in queryset.select_related("sentence", "reviewer"):
+            self.delete_model(request, annotation)
 
 
 @admin.register(Verdict)

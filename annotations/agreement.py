@@ -8,15 +8,16 @@ different reviewers adds 1/(m-1) to the coincidence o[c][k] of their labels (c, 
 
 with n_c the row sums of o and n their total (Krippendorff, "Computing Krippendorff's
 Alpha-Reliability", 2011). Percent agreement is the share of those pairs whose labels match.
-The database sums everything from per-sentence label counts, one aggregate query for any
-number of labels; Python only does the last arithmetic on a 3 x 3 matrix.
+The database sums everything from each sentence's label counts (kept on the sentence), one
+aggregate query for any number of labels; Python only does the last arithmetic on a
+3 x 3 matrix.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, FloatField, Sum, Value, When
+from django.db.models.functions import Cast
 
 from .models import Label
 
@@ -88,118 +89,105 @@ def summary(coincidences, marginals=None):
 # ---- summed in the database ----------------------------------------------------------------
 
 
-def _per_sentence_counts(annotations):
-    """SQL of one row per sentence: article_id, one count per label, and m."""
-    counts = (
-        annotations.order_by()
-        .values("sentence_id")
-        .annotate(
-            article_id=F("sentence__article_id"),
-            **{f"n_{c}": Count("id", filter=Q(label=c)) for c in LABELS},
-            m=Count("id"),
-        )
-    )
-    return counts.query.sql_with_params()
+def _float(expression):
+    return Cast(expression, FloatField())
 
 
-def _coincidence_sums(counts_alias="t"):
-    """SELECT terms summing o[c][k], the agreeing pairs and all pairs over pairable rows."""
-    t = counts_alias
-    terms = []
+def _labels_on(prefix=""):
+    """Per-sentence counts: n[label] and their total m, read through `prefix`."""
+    n = {c: F(f"{prefix}{c}_count") for c in LABELS}
+    return n, n["verified"] + n["disputed"] + n["unclear"]
+
+
+def _coincidence_sums(n, m, weight=None):
+    """Sum terms for o[c][k], agreeing pairs, all pairs and pairable units.
+
+    `weight(c)` limits a term to rows labeled c (one reviewer's side of each pair).
+    """
+    sums = {}
     for c in LABELS:
         for k in LABELS:
-            self_pairs = " - 1" if c == k else ""
-            terms.append(f"SUM({t}.n_{c} * ({t}.n_{k}{self_pairs}) * 1.0 / ({t}.m - 1))")
-    terms.append(" + ".join(f"SUM({t}.n_{c} * ({t}.n_{c} - 1))" for c in LABELS))
-    terms.append(f"SUM({t}.m * ({t}.m - 1))")
-    terms.append("COUNT(*)")
-    return ", ".join(terms)
+            if weight is None:
+                pairs = n[c] * (n[k] - (1 if c == k else 0))
+            else:
+                pairs = weight(c, n[k] - (1 if c == k else 0))
+            sums[f"o_{c}_{k}"] = Sum(_float(pairs) / _float(m - 1))
+    if weight is None:
+        sums["agreeing"] = Sum(sum((n[c] * (n[c] - 1) for c in LABELS), Value(0)))
+        sums["pairs"] = Sum(m * (m - 1))
+    else:
+        sums["agreeing"] = Sum(sum((weight(c, n[c] - 1) for c in LABELS), Value(0)))
+        sums["pairs"] = Sum(m - 1)
+    sums["units"] = Count("pk")
+    return sums
 
 
-def _coincidences_from_row(row):
+def _from_sums(row):
     result = Coincidences()
-    values = iter(row)
     for c in LABELS:
         for k in LABELS:
-            result.o[c, k] = float(next(values) or 0)
-    result.agreeing_pairs = float(next(values) or 0)
-    result.pairs = float(next(values) or 0)
-    result.units = int(next(values) or 0)
+            result.o[c, k] = float(row[f"o_{c}_{k}"] or 0)
+    result.agreeing_pairs = float(row["agreeing"] or 0)
+    result.pairs = float(row["pairs"] or 0)
+    result.units = row["units"]
     return result
 
 
-def coincidences(annotations, by_article=False):
-    """Coincidences of a queryset of annotations: one Coincidences, or a dict of them by
-    article id. One query."""
-    sql, params = _per_sentence_counts(annotations)
-    group = "t.article_id, " if by_article else ""
-    query = (
-        f"SELECT {group}{_coincidence_sums()} FROM ({sql}) AS t WHERE t.m >= 2"
-        + (" GROUP BY t.article_id" if by_article else "")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        rows = cursor.fetchall()
+def coincidences(sentences, by_article=False):
+    """Coincidences of a queryset of sentences (from their label counts): one
+    Coincidences, or a dict of them by article id. One aggregate query."""
+    n, m = _labels_on()
+    pairable = sentences.order_by().alias(m=m).filter(m__gte=2)
+    sums = _coincidence_sums(n, m)
     if not by_article:
-        return _coincidences_from_row(rows[0])
-    return {row[0]: _coincidences_from_row(row[1:]) for row in rows}
+        return _from_sums(pairable.aggregate(**sums))
+    rows = pairable.values("article_id").annotate(**sums)
+    return {row["article_id"]: _from_sums(row) for row in rows}
 
 
 def reviewer_coincidences(annotations):
     """Each reviewer against the others: the coincidences of the pairs that include them,
-    by reviewer id. One query joining each label to its sentence's counts.
+    by reviewer id. One aggregate query over the annotations and their sentences' counts.
 
     A reviewer whose label is c on a sentence with counts n pairs with the others' labels:
-    n_k - [k == c] of label k, each pair weighing 1/(m-1). Pairs count both ways, so that
-    o stays symmetric as in the whole data's matrix.
+    n_k - [k == c] of label k, each pair weighing 1/(m-1). The matrix is made symmetric
+    (each pair counted half each way), as the whole data's is.
     """
-    sql, params = _per_sentence_counts(annotations)
-    mine_sql, mine_params = (
-        annotations.order_by().values("sentence_id", "reviewer_id", "label").query.sql_with_params()
+    n, m = _labels_on("sentence__")
+
+    def weight(c, value):
+        return Case(When(label=c, then=value), default=Value(0))
+
+    rows = (
+        annotations.order_by()
+        .alias(m=m)
+        .filter(m__gte=2)
+        .values("reviewer_id")
+        .annotate(**_coincidence_sums(n, m, weight))
     )
-    terms = []
-    for c in LABELS:
-        for k in LABELS:
-            self_pair = " - 1" if c == k else ""
-            terms.append(
-                f"SUM(CASE WHEN a.label = '{c}' THEN (t.n_{k}{self_pair}) * 1.0 / (t.m - 1) "
-                "ELSE 0 END)"
-            )
-    query = (
-        f"SELECT a.reviewer_id, {', '.join(terms)}, "
-        + " + ".join(f"SUM(CASE WHEN a.label = '{c}' THEN t.n_{c} - 1 ELSE 0 END)" for c in LABELS)
-        + ", SUM(t.m - 1), COUNT(*) "
-        f"FROM ({mine_sql}) AS a JOIN ({sql}) AS t ON t.sentence_id = a.sentence_id "
-        "WHERE t.m >= 2 GROUP BY a.reviewer_id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(query, [*mine_params, *params])
-        rows = cursor.fetchall()
     result = {}
     for row in rows:
-        pairs = _coincidences_from_row(row[1:])
-        # Mirror: the reviewer's (c, k) pairs are also (k, c) pairs of the others.
+        pairs = _from_sums(row)
         symmetric = defaultdict(float)
         for (c, k), value in pairs.o.items():
             symmetric[c, k] += value / 2
             symmetric[k, c] += value / 2
         pairs.o = symmetric
-        result[row[0]] = pairs
+        result[row["reviewer_id"]] = pairs
     return result
 
 
-def agreement_report(annotations):
-    """Overall, per-article and per-reviewer agreement for a queryset of annotations."""
-    overall = coincidences(annotations)
+def agreement_report(sentences, annotations):
+    """Overall, per-article and per-reviewer agreement; `annotations` are those of
+    `sentences`. Three aggregate queries."""
+    per_article = coincidences(sentences, by_article=True)
+    overall = coincidences(sentences)
     marginals = marginals_of(overall.o)
     return {
         "overall": summary(overall),
-        "per_article": {
-            article_id: summary(value)
-            for article_id, value in coincidences(annotations, by_article=True).items()
-        },
+        "per_article": {pk: summary(value) for pk, value in per_article.items()},
         "per_reviewer": {
-            reviewer_id: summary(value, marginals)
-            for reviewer_id, value in reviewer_coincidences(annotations).items()
+            pk: summary(value, marginals)
+            for pk, value in reviewer_coincidences(annotations).items()
         },
     }

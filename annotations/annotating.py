@@ -3,8 +3,10 @@
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 
-from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Label
+from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Label, Sentence
 
 URL_MAX_LENGTH = 2000
 
@@ -70,14 +72,19 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
                 raise StaleVersion(None)
             try:
                 with transaction.atomic():
-                    return Annotation.objects.create(
+                    created = Annotation.objects.create(
                         sentence=sentence, reviewer=reviewer, **values
-                    ), True
+                    )
+                    _count_label(sentence.pk, created.label, +1)
+                    return created, True
             except IntegrityError:
                 # Another request created it first: treat ours as an update of theirs.
                 annotation = _locked(sentence, reviewer)
         if version is not None and version != annotation.version:
             raise StaleVersion(annotation)
+        if annotation.label != values["label"]:
+            _count_label(sentence.pk, annotation.label, -1)
+            _count_label(sentence.pk, values["label"], +1)
         for field, value in values.items():
             setattr(annotation, field, value)
         annotation.version += 1
@@ -97,6 +104,7 @@ def delete_annotation(*, sentence, reviewer, version=None):
         if version is not None and version != annotation.version:
             raise StaleVersion(annotation)
         annotation.delete()
+        _count_label(sentence.pk, annotation.label, -1)
         return True
 
 
@@ -106,3 +114,29 @@ def _locked(sentence, reviewer):
         .filter(sentence=sentence, reviewer=reviewer)
         .first()
     )
+
+
+def _count_label(sentence_id, label, delta):
+    """Move the sentence's count of `label` by `delta`, atomically in the database."""
+    field = f"{label}_count"
+    Sentence.objects.filter(pk=sentence_id).update(**{field: F(field) + delta})
+
+
+def recount_labels(sentences=None):
+    """Set the label counts of `sentences` (default: all) from their annotations: the
+    repair for rows written behind the services' back (raw SQL, bulk loads)."""
+    sentences = Sentence.objects.all() if sentences is None else sentences
+    counts = {
+        f"{label}_count": Coalesce(
+            Subquery(
+                Annotation.objects.filter(sentence=OuterRef("pk"), label=label)
+                .order_by()
+                .values("sentence")
+                .annotate(n=Count("id"))
+                .values("n")
+            ),
+            Value(0),
+        )
+        for label in Label.values
+    }
+    return sentences.update(**counts)

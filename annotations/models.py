@@ -104,13 +104,21 @@ class Article(models.Model):
 
 
 class Sentence(models.Model):
-    """A span of its article's body: `article.body[start:end] == text`, in code points."""
+    """A span of its article's body: `article.body[start:end] == text`, in code points.
+
+    The label counts mirror its annotations (kept by `annotating`, in the same transaction
+    as each change), so that progress, agreement and the dashboard read 1 row a sentence
+    instead of grouping every annotation.
+    """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sentences")
     position = models.PositiveIntegerField(help_text="0-based order within the article.")
     text = models.TextField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
+    verified_count = models.PositiveIntegerField(default=0, editable=False)
+    disputed_count = models.PositiveIntegerField(default=0, editable=False)
+    unclear_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["article_id", "position"]

@@ -16,6 +16,13 @@ def count_of(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def label_count(prefix=""):
+    """A sentence's number of labels, from the counts kept on it."""
+    return (
+        F(f"{prefix}verified_count") + F(f"{prefix}disputed_count") + F(f"{prefix}unclear_count")
+    )
+
+
 def sum_of(queryset, field):
     summed = queryset.order_by().annotate(total=Func(F(field), function="SUM")).values("total")
     return Coalesce(Subquery(summed, output_field=IntegerField()), 0)
@@ -26,11 +33,7 @@ def with_progress(articles, user=None):
     in all), `reviews_done` (labels counted up to the target), `reviews_needed` (labels
     still missing) and, given a user, `labeled_by_user` (the sentences they labeled)."""
     labels_capped = Sentence.objects.filter(article=OuterRef("pk")).annotate(
-        capped=Least(
-            count_of(Annotation.objects.filter(sentence=OuterRef("pk"))),
-            OuterRef("target"),
-            output_field=IntegerField(),
-        )
+        capped=Least(label_count(), OuterRef("target"), output_field=IntegerField())
     )
     articles = articles.annotate(
         target=Coalesce(

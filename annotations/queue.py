@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .access import visible_articles
 from .models import Annotation, Article, Claim, Sentence
-from .progress import count_of
+from .progress import count_of, label_count
 
 CLAIM_DURATION = timedelta(minutes=30)
 # A reviewer works through an article in order: the queue holds the sentences that follow
@@ -41,8 +41,7 @@ def open_sentences(user, articles, now):
                 F("article__project__review_target"),
                 output_field=IntegerField(),
             ),
-            taken=count_of(Annotation.objects.filter(sentence=OuterRef("pk")))
-            + count_of(others_holding),
+            taken=label_count() + count_of(others_holding),
             mine=Exists(
                 Claim.objects.filter(sentence=OuterRef("pk"), reviewer=user, expires_at__gt=now)
             ),

@@ -16,7 +16,7 @@ def collection_stats(articles):
         done=Sum("reviews_done"), total=Sum("reviews_total")
     )
     done, total = progress["done"] or 0, progress["total"] or 0
-    report = agreement_report(annotations)
+    report = agreement_report(Sentence.objects.filter(article__in=articles), annotations)
     titles = dict(articles.filter(pk__in=report["per_article"]).values_list("pk", "title"))
     usernames = dict(
         get_user_model()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .access import is_adjudicator, is_reviewer, visible_articles, visible_projects
 from .adjudicating import adjudication_queue
 from .agreement import coincidences, summary
-from .models import NOTE_MAX_LENGTH, Annotation
+from .models import NOTE_MAX_LENGTH, Annotation, Sentence
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
 from .segmentation import paragraph_spans
@@ -149,7 +149,7 @@ def adjudicate(request):
     page = Paginator(
         adjudication_queue(articles, include_decided=show == "all"), ADJUDICATION_PER_PAGE
     ).get_page(request.GET.get("page"))
-    agreement = summary(coincidences(Annotation.objects.filter(sentence__article__in=articles)))
+    agreement = summary(coincidences(Sentence.objects.filter(article__in=articles)))
     return render(
         request,
         "annotations/adjudicate.html",

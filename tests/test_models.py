@@ -79,3 +79,42 @@ class TestVisibleProjects:
         article = make_article(project=make_project("alices", members=[alice]))
         assert article in visible_articles(alice)
         assert article not in visible_articles(bob)
+
+
+def sentence_counts(sentence):
+    sentence.refresh_from_db()
+    return (sentence.verified_count, sentence.disputed_count, sentence.unclear_count)
+
+
+def test_sentence_label_counts_follow_every_change(alice, bob):
+    from annotations.annotating import delete_annotation, recount_labels, save_annotation
+
+    sentence = make_article().sentences.first()
+    save_annotation(sentence=sentence, reviewer=alice, label="verified")
+    save_annotation(sentence=sentence, reviewer=bob, label="verified")
+    assert sentence_counts(sentence) == (2, 0, 0)
+    save_annotation(sentence=sentence, reviewer=bob, label="unclear")
+    assert sentence_counts(sentence) == (1, 0, 1)
+    save_annotation(sentence=sentence, reviewer=bob, label="unclear", note="same label")
+    assert sentence_counts(sentence) == (1, 0, 1)
+    delete_annotation(sentence=sentence, reviewer=alice)
+    assert sentence_counts(sentence) == (0, 0, 1)
+
+    type(sentence).objects.filter(pk=sentence.pk).update(verified_count=7)  # drifted
+    recount_labels()
+    assert sentence_counts(sentence) == (0, 0, 1)
+
+
+def test_admin_changes_keep_the_counts(client, staff, alice):
+    sentence = make_article().sentences.first()
+    client.force_login(staff)
+    response = client.post("/admin/annotations/annotation/add/", {
+        "sentence": sentence.pk, "reviewer": alice.pk, "label": "disputed", "note": "",
+        "evidence": "[]",
+    })
+    assert response.status_code == 302, response.content[:500]
+    assert sentence_counts(sentence) == (0, 1, 0)
+    annotation = Annotation.objects.get()
+    client.post(f"/admin/annotations/annotation/{annotation.pk}/delete/", {"post": "yes"})
+    assert sentence_counts(sentence) == (0, 0, 0)
+    assert not Annotation.objects.exists()
