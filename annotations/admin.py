@@ -1,11 +1,63 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
+from django.http import StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from .annotating import delete_annotation, save_annotation
-from .models import Annotation, Article, Project, Sentence, Verdict
-from .progress import with_progress
+from .exporting import CONTENT_TYPES, ExportFilters, stream_export
+from .importing import InvalidArticle, import_records, parse_records
+from .models import DEFAULT_PROJECT_SLUG, Annotation, Article, Label, Project, Sentence, Verdict
+from .progress import sum_of, with_progress
+
+
+class ImportForm(forms.Form):
+    project = forms.ModelChoiceField(Project.objects.order_by("name"), to_field_name="slug")
+    file = forms.FileField(
+        required=False, help_text=".txt (one article), .json (an object or a list) or .jsonl"
+    )
+    body = forms.CharField(
+        required=False, strip=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
+        label="Or paste the text",
+    )
+    title = forms.CharField(required=False, max_length=500, help_text="For pasted text or a .txt")
+    source = forms.CharField(required=False, max_length=200)
+    url = forms.CharField(required=False, max_length=2000)
+    published_at = forms.CharField(required=False, help_text="ISO 8601, e.g. 2025-12-04")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].initial = DEFAULT_PROJECT_SLUG
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("file")) == bool(cleaned.get("body", "").strip()):
+            raise forms.ValidationError("Paste a text or choose a file (one of the two).")
+        return cleaned
+
+    def records(self):
+        """(where, record) pairs, as the import command reads them."""
+        data = self.cleaned_data
+        if data["file"]:
+            upload = data["file"]
+            records = parse_records(upload.read(), upload.name, title=data["title"] or None)
+            if upload.name.lower().endswith(".txt"):
+                for _, record in records:
+                    record.update(self._metadata())
+            return records
+        return [("pasted text", {"body": data["body"], **self._metadata(), "title": data["title"]})]
+
+    def _metadata(self):
+        return {
+            name: self.cleaned_data[name]
+            for name in ("source", "url", "published_at")
+            if self.cleaned_data[name]
+        }
 
 
 @admin.register(Project)
@@ -35,21 +87,127 @@ class SentenceInline(admin.TabularInline):
         return False
 
 
+class LabelFilter(admin.SimpleListFilter):
+    title = "has a label"
+    parameter_name = "label"
+
+    def lookups(self, request, model_admin):
+        return Label.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Label.values:
+            return queryset.filter(
+                Exists(Sentence.objects.filter(article=OuterRef("pk"), **{
+                    f"{self.value()}_count__gt": 0
+                }))
+            )
+        return queryset
+
+
+class ReviewerFilter(admin.SimpleListFilter):
+    title = "labeled by"
+    parameter_name = "reviewer"
+
+    def lookups(self, request, model_admin):
+        reviewers = get_user_model().objects.filter(
+            Exists(Annotation.objects.filter(reviewer=OuterRef("pk")))
+        )
+        return [(user.pk, user.get_username()) for user in reviewers.order_by("username")]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(
+                Exists(
+                    Annotation.objects.filter(
+                        sentence__article=OuterRef("pk"), reviewer_id=self.value()
+                    )
+                )
+            )
+        return queryset
+
+
+@admin.action(description="Export the selected articles' sentences (JSONL)")
+def export_sentences(modeladmin, request, queryset):
+    filters = ExportFilters(articles=tuple(queryset.values_list("pk", flat=True)))
+    response = StreamingHttpResponse(
+        stream_export("sentences", "jsonl", filters), content_type=CONTENT_TYPES["jsonl"]
+    )
+    response["Content-Disposition"] = 'attachment; filename="sentences.jsonl"'
+    return response
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = [
-        "title", "project", "source", "published_at", "sentence_count", "progress", "created_at",
+        "title", "project", "source", "published_at", "sentence_count", "progress",
+        "verified", "disputed", "unclear", "created_at",
     ]
-    list_filter = ["project", "source", "language", "published_at", "created_at"]
+    list_filter = [
+        "project", LabelFilter, ReviewerFilter, "source", "language", "published_at", "created_at",
+    ]
     list_select_related = ["project"]
     search_fields = ["title", "source", "url"]
     date_hierarchy = "created_at"
     readonly_fields = ["body", "content_hash", "created_at", "imported_by"]
     inlines = [SentenceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    actions = [export_sentences]
 
     def get_queryset(self, request):
-        return with_progress(super().get_queryset(request))
+        of_article = Sentence.objects.filter(article=OuterRef("pk"))
+        return with_progress(super().get_queryset(request)).annotate(
+            **{f"n_{label}": sum_of(of_article, f"{label}_count") for label in Label.values}
+        )
+
+    @admin.display(ordering="n_verified", description="verified")
+    def verified(self, article):
+        return article.n_verified
+
+    @admin.display(ordering="n_disputed", description="disputed")
+    def disputed(self, article):
+        return article.n_disputed
+
+    @admin.display(ordering="n_unclear", description="unclear")
+    def unclear(self, article):
+        return article.n_unclear
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="annotations_article_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Paste an article or upload a .txt, .json or .jsonl file: the import command's rules."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                results = import_records(
+                    form.records(), project=form.cleaned_data["project"],
+                    imported_by=request.user,
+                )
+            except InvalidArticle as error:
+                form.add_error(None, f"{error}. Nothing was imported.")
+            else:
+                created = sum(result.created for result in results)
+                self.message_user(
+                    request,
+                    f"{created} article(s) imported, {len(results) - created} already there.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:annotations_article_changelist")
+        return render(
+            request,
+            "admin/annotations/article/import.html",
+            {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
+             "title": "Import articles"},
+        )
 
     @admin.display(ordering="sentence_count", description="sentences")
     def sentence_count(self, article):

@@ -99,26 +99,26 @@ def _labels_on(prefix=""):
     return n, n["verified"] + n["disputed"] + n["unclear"]
 
 
-def _coincidence_sums(n, m, weight=None):
-    """Sum terms for o[c][k], agreeing pairs, all pairs and pairable units.
+def _coincidence_sums(n, m, weight=None, only=None):
+    """Sums for o[c][k], agreeing pairs, all pairs and pairable units.
 
-    `weight(c)` limits a term to rows labeled c (one reviewer's side of each pair).
+    `weight(c, value)` keeps a term only on rows labeled c (one reviewer's side of each
+    pair); `only` (a condition) limits every sum to the rows it holds for.
     """
     sums = {}
     for c in LABELS:
         for k in LABELS:
-            if weight is None:
-                pairs = n[c] * (n[k] - (1 if c == k else 0))
-            else:
-                pairs = weight(c, n[k] - (1 if c == k else 0))
-            sums[f"o_{c}_{k}"] = Sum(_float(pairs) / _float(m - 1))
+            others = n[k] - (1 if c == k else 0)
+            pairs = n[c] * others if weight is None else weight(c, others)
+            sums[f"o_{c}_{k}"] = Sum(_float(pairs) / _float(m - 1), filter=only)
     if weight is None:
-        sums["agreeing"] = Sum(sum((n[c] * (n[c] - 1) for c in LABELS), Value(0)))
-        sums["pairs"] = Sum(m * (m - 1))
+        sums["agreeing"] = Sum(sum((n[c] * (n[c] - 1) for c in LABELS), Value(0)), filter=only)
+        sums["pairs"] = Sum(m * (m - 1), filter=only)
     else:
-        sums["agreeing"] = Sum(sum((weight(c, n[c] - 1) for c in LABELS), Value(0)))
-        sums["pairs"] = Sum(m - 1)
-    sums["units"] = Count("pk")
+        agreeing = sum((weight(c, n[c] - 1) for c in LABELS), Value(0))
+        sums["agreeing"] = Sum(agreeing, filter=only)
+        sums["pairs"] = Sum(m - 1, filter=only)
+    sums["units"] = Count("pk", filter=only)
     return sums
 
 

@@ -59,6 +59,7 @@ PLAIN, TEXT, TIMESTAMP, LINKS, JSON = "plain", "text", "timestamp", "links", "js
 class ExportFilters:
     project: str | None = None
     article: int | None = None
+    articles: tuple[int, ...] = ()  # several articles (the admin's export action)
     label: str | None = None
     reviewer: str | None = None
     updated_since: datetime | None = None
@@ -135,6 +136,8 @@ def annotation_query(filters):
         rows = rows.filter(sentence__article__project__slug=filters.project)
     if filters.article:
         rows = rows.filter(sentence__article_id=filters.article)
+    if filters.articles:
+        rows = rows.filter(sentence__article_id__in=filters.articles)
     if filters.label:
         rows = rows.filter(label=filters.label)
     if filters.reviewer:
@@ -198,6 +201,8 @@ def sentence_query(filters):
         rows = rows.filter(article__project__slug=filters.project)
     if filters.article:
         rows = rows.filter(article_id=filters.article)
+    if filters.articles:
+        rows = rows.filter(article_id__in=filters.articles)
     if filters.label:
         # The sentence's final label: the verdict where there is one, else the majority.
         rows = rows.filter(

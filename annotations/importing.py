@@ -206,13 +206,17 @@ def read_records(path, *, title=None):
     file and line of the first problem.
     """
     path = Path(path)
-    name = path.name
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise InvalidArticle(f"{name}: cannot read the file ({error.strerror})") from None
+        raise InvalidArticle(f"{path.name}: cannot read the file ({error.strerror})") from None
+    return parse_records(data, path.name, title=title)
+
+
+def parse_records(data, name, *, title=None):
+    """Parse the bytes of a file called `name` (.txt, .json or .jsonl) like read_records."""
     text = _decode(data, name)
-    suffix = path.suffix.lower()
+    suffix = Path(name).suffix.lower()
     if suffix == ".txt":
         record = {"body": text}
         if title:

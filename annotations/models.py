@@ -116,9 +116,9 @@ class Sentence(models.Model):
     text = models.TextField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    verified_count = models.PositiveIntegerField(default=0, editable=False)
-    disputed_count = models.PositiveIntegerField(default=0, editable=False)
-    unclear_count = models.PositiveIntegerField(default=0, editable=False)
+    verified_count = models.PositiveIntegerField(db_default=0, editable=False)
+    disputed_count = models.PositiveIntegerField(db_default=0, editable=False)
+    unclear_count = models.PositiveIntegerField(db_default=0, editable=False)
 
     class Meta:
         ordering = ["article_id", "position"]

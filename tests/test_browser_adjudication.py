@@ -1,5 +1,7 @@
 """The queue and the adjudication page in a real Chromium."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,3 +67,23 @@ def test_reviewer_is_refused_the_adjudication_page(page, live_server):
     expect(page.locator("text=Adjudicate")).to_have_count(0)
     page.goto(f"{live_server.url}/adjudicate/")
     expect(page.locator("h1")).to_have_text("Adjudicators only")
+
+
+def test_staff_opens_the_dashboard_and_a_reviewer_is_refused(page, live_server):
+    make_user("rita", role="reviewer")
+    boss = make_user("boss", is_staff=True, is_superuser=True)
+    article = make_article("A claim. Another claim.")
+    save_annotation(sentence=article.sentences.first(), reviewer=boss, label="disputed")
+
+    sign_in(page, live_server, "rita")
+    page.goto(f"{live_server.url}/admin/dashboard/")
+    expect(page.locator("#dashboard")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/admin/login/"))
+
+    page.context.clear_cookies()
+    sign_in(page, live_server, "boss")
+    page.goto(f"{live_server.url}/admin/")
+    page.click("text=Open the review dashboard")
+    expect(page.locator("#label-mix")).to_contain_text("disputed 1 (100.0%)")
+    expect(page.locator("#progress-tile")).to_contain_text("1 of 4 labels")
+    expect(page.locator("#reviewers")).to_contain_text("boss")

@@ -1,0 +1,34 @@
+"""Geometry for the dashboard's inline SVG charts: numbers in, shapes out; no drawing."""
+
+from .models import Label
+
+
+def stacked(counts, width=100.0):
+    """Segments of one stacked bar: [{label, count, share, x, width}] in label order."""
+    total = sum(counts.values())
+    segments, x = [], 0.0
+    for label in Label.values:
+        count = counts.get(label, 0)
+        share = count / total if total else 0
+        segments.append(
+            {"label": label, "count": count, "share": 100 * share, "x": x, "width": width * share}
+        )
+        x += width * share
+    return segments
+
+
+def bars(values, labels, width=300.0, height=60.0, gap=0.2):
+    """Bars of a column chart: [{x, y, width, height, value, label}] fitting the box."""
+    top = max(values, default=0) or 1
+    step = width / max(len(values), 1)
+    return [
+        {
+            "x": i * step + step * gap / 2,
+            "y": height - height * value / top,
+            "width": step * (1 - gap),
+            "height": height * value / top,
+            "value": value,
+            "label": label,
+        }
+        for i, (value, label) in enumerate(zip(values, labels, strict=True))
+    ]
