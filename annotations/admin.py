@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -13,7 +13,8 @@ from .annotating import delete_annotation, save_annotation
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
 from .importing import InvalidArticle, import_records, parse_records
 from .models import DEFAULT_PROJECT_SLUG, Annotation, Article, Label, Project, Sentence, Verdict
-from .progress import sum_of, with_progress
+from .progress import with_progress
+from .tallies import refresh
 
 
 class ImportForm(forms.Form):
@@ -73,6 +74,11 @@ class ProjectAdmin(admin.ModelAdmin):
     @admin.display(ordering="article_count", description="articles")
     def article_count(self, project):
         return project.article_count
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "review_target" in form.changed_data:
+            refresh(obj.articles.all())  # progress counts against the new target
 
 
 class SentenceInline(admin.TabularInline):
@@ -154,10 +160,14 @@ class ArticleAdmin(admin.ModelAdmin):
     actions = [export_sentences]
 
     def get_queryset(self, request):
-        of_article = Sentence.objects.filter(article=OuterRef("pk"))
         return with_progress(super().get_queryset(request)).annotate(
-            **{f"n_{label}": sum_of(of_article, f"{label}_count") for label in Label.values}
+            **{f"n_{label}": F(f"tally__{label}") for label in Label.values}
         )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "review_target" in form.changed_data:
+            refresh(Article.objects.filter(pk=obj.pk))  # progress counts against the new target
 
     @admin.display(ordering="n_verified", description="verified")
     def verified(self, article):

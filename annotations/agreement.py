@@ -133,18 +133,6 @@ def _from_sums(row):
     return result
 
 
-def coincidences(sentences, by_article=False):
-    """Coincidences of a queryset of sentences (from their label counts): one
-    Coincidences, or a dict of them by article id. One aggregate query."""
-    n, m = _labels_on()
-    pairable = sentences.order_by().alias(m=m).filter(m__gte=2)
-    sums = _coincidence_sums(n, m)
-    if not by_article:
-        return _from_sums(pairable.aggregate(**sums))
-    rows = pairable.values("article_id").annotate(**sums)
-    return {row["article_id"]: _from_sums(row) for row in rows}
-
-
 def reviewer_coincidences(annotations):
     """Each reviewer against the others: the coincidences of the pairs that include them,
     by reviewer id. One aggregate query over the annotations and their sentences' counts.
@@ -175,19 +163,3 @@ def reviewer_coincidences(annotations):
         pairs.o = symmetric
         result[row["reviewer_id"]] = pairs
     return result
-
-
-def agreement_report(sentences, annotations):
-    """Overall, per-article and per-reviewer agreement; `annotations` are those of
-    `sentences`. Three aggregate queries."""
-    per_article = coincidences(sentences, by_article=True)
-    overall = coincidences(sentences)
-    marginals = marginals_of(overall.o)
-    return {
-        "overall": summary(overall),
-        "per_article": {pk: summary(value) for pk, value in per_article.items()},
-        "per_reviewer": {
-            pk: summary(value, marginals)
-            for pk, value in reviewer_coincidences(annotations).items()
-        },
-    }

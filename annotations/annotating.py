@@ -3,10 +3,11 @@
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Label, Sentence
+from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Article, Label, Sentence
+from .tallies import apply_change, refresh
 
 URL_MAX_LENGTH = 2000
 
@@ -75,7 +76,7 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
                     created = Annotation.objects.create(
                         sentence=sentence, reviewer=reviewer, **values
                     )
-                    _count_label(sentence.pk, created.label, +1)
+                    apply_change(sentence.pk, {created.label: +1})
                     return created, True
             except IntegrityError:
                 # Another request created it first: treat ours as an update of theirs.
@@ -83,8 +84,7 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
         if version is not None and version != annotation.version:
             raise StaleVersion(annotation)
         if annotation.label != values["label"]:
-            _count_label(sentence.pk, annotation.label, -1)
-            _count_label(sentence.pk, values["label"], +1)
+            apply_change(sentence.pk, {annotation.label: -1, values["label"]: +1})
         for field, value in values.items():
             setattr(annotation, field, value)
         annotation.version += 1
@@ -104,7 +104,7 @@ def delete_annotation(*, sentence, reviewer, version=None):
         if version is not None and version != annotation.version:
             raise StaleVersion(annotation)
         annotation.delete()
-        _count_label(sentence.pk, annotation.label, -1)
+        apply_change(sentence.pk, {annotation.label: -1})
         return True
 
 
@@ -116,15 +116,10 @@ def _locked(sentence, reviewer):
     )
 
 
-def _count_label(sentence_id, label, delta):
-    """Move the sentence's count of `label` by `delta`, atomically in the database."""
-    field = f"{label}_count"
-    Sentence.objects.filter(pk=sentence_id).update(**{field: F(field) + delta})
-
-
 def recount_labels(sentences=None):
-    """Set the label counts of `sentences` (default: all) from their annotations: the
-    repair for rows written behind the services' back (raw SQL, bulk loads)."""
+    """Set the label counts of `sentences` (default: all) from their annotations, and
+    their articles' tallies: the repair for rows written behind the services' back (raw
+    SQL, bulk loads)."""
     sentences = Sentence.objects.all() if sentences is None else sentences
     counts = {
         f"{label}_count": Coalesce(
@@ -139,4 +134,6 @@ def recount_labels(sentences=None):
         )
         for label in Label.values
     }
-    return sentences.update(**counts)
+    updated = sentences.update(**counts)
+    refresh(Article.objects.filter(pk__in=sentences.values("article_id")))
+    return updated

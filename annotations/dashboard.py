@@ -1,23 +1,24 @@
 """The staff dashboard's figures: a fixed handful of aggregate queries.
 
 State (totals, progress, label mix, agreement, the articles and sentences to look at)
-reads the label counts kept on each sentence; activity (output per day, the last 7 days,
+reads the articles' tallies (one row an article); activity (output per day, the last 7 days,
 each reviewer's shares and agreement with the others) reads the annotations created in
 the chosen date range, grouped by reviewer, label and day.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Sum, Value, When, Window
-from django.db.models.functions import Cast, Coalesce, Greatest, Least, RowNumber, TruncDate
+from django.db.models import Case, Count, F, FloatField, IntegerField, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from .agreement import LABELS, _coincidence_sums, _from_sums, _labels_on, alpha, marginals_of
+from .agreement import LABELS, _labels_on, alpha, marginals_of
 from .agreement import summary as agreement_summary
-from .models import Annotation, Article, Sentence, Verdict
+from .models import Annotation, Article, ArticleTally, Sentence, Verdict
+from .tallies import SUMMED, coincidences_of
 
 SLOWEST_ARTICLES = 15
 MOST_DISPUTED = 10
@@ -33,7 +34,7 @@ class DashboardFilters:
 
 
 def dashboard(filters: DashboardFilters):
-    """Every figure of the dashboard; five queries whatever the number of labels."""
+    """Every figure of the dashboard; six queries whatever the number of labels."""
     until = filters.until or timezone.localdate()
     since = filters.since or until - timedelta(days=DEFAULT_DAYS - 1)
     articles = Article.objects.all()
@@ -41,8 +42,28 @@ def dashboard(filters: DashboardFilters):
         articles = articles.filter(project__slug=filters.project)
     if filters.article:
         articles = articles.filter(pk=filters.article)
-    sentences = Sentence.objects.filter(article__in=articles).order_by()
-    overall = _overall(sentences)
+    tallies = ArticleTally.objects.filter(article__in=articles).annotate(
+        total=F("sentences")
+        * Coalesce(
+            F("article__review_target"), F("article__project__review_target"),
+            output_field=IntegerField(),
+        ),
+        needed=F("total") - F("reviews_done"),
+        disagreement=Case(
+            When(
+                pairs__gt=0,
+                then=1.0 - Cast("agreeing", FloatField()) / Cast("pairs", FloatField()),
+            ),
+            default=Value(0.0),
+        ),
+    )
+    overall = _overall(tallies)
+    most_disputed = [
+        _figures(tally)
+        for tally in tallies.filter(disagreement__gt=0)
+        .select_related("article")
+        .order_by("-disagreement", "article_id")[:MOST_DISPUTED]
+    ]
     return {
         "since": since,
         "until": until,
@@ -50,37 +71,30 @@ def dashboard(filters: DashboardFilters):
             **overall,
             "verdicts": Verdict.objects.filter(sentence__article__in=articles).count(),
         },
-        **_articles_to_watch(sentences),
-        "split_sentences": _split_sentences(sentences),
+        "slowest": [
+            _figures(tally)
+            for tally in tallies.filter(needed__gt=0)
+            .select_related("article")
+            .order_by("-needed", "article_id")[:SLOWEST_ARTICLES]
+        ],
+        "most_disputed": most_disputed,
+        "split_sentences": _split_sentences([row["id"] for row in most_disputed]),
         **_activity(articles, since, until, overall["marginals"]),
     }
 
 
-def _state_sums():
-    """Sums over sentences: how many, their labels, progress against the target, and the
-    coincidences of the pairable ones (two labels or more)."""
-    n, m = _labels_on()
-    target = Coalesce(
-        F("article__review_target"), F("article__project__review_target"),
-        output_field=IntegerField(),
-    )
-    return {
-        "sentences": Count("pk"),
-        **{f"n_{c}": Sum(n[c]) for c in LABELS},
-        "reviews_done": Sum(Least(m, target)),
-        "reviews_total": Sum(target),
-        **_coincidence_sums(n, m, only=GreaterThanOrEqual(m, 2)),
-    }
-
-
-def _figures(row):
-    """Shape one row of state sums."""
-    labels = {c: row[f"n_{c}"] or 0 for c in LABELS}
-    done, total = row["reviews_done"] or 0, row["reviews_total"] or 0
-    coincidences = _from_sums(row)
+def _figures(tally):
+    """Shape one article's tally (or the sums of many, as a dict)."""
+    get = tally.get if isinstance(tally, dict) else lambda name: getattr(tally, name)
+    labels = {c: get(c) or 0 for c in LABELS}
+    done, total = get("reviews_done") or 0, get("total") or 0
+    coincidences = coincidences_of({name: get(name) for name in SUMMED})
     agreement = agreement_summary(coincidences)
+    article = None if isinstance(tally, dict) else tally.article
     return {
-        "sentences": row["sentences"],
+        "id": getattr(article, "pk", None),
+        "title": getattr(article, "title", ""),
+        "sentences": get("sentences") or 0,
         "labels": labels,
         "annotations": sum(labels.values()),
         "reviews_done": done,
@@ -89,59 +103,29 @@ def _figures(row):
         "percent_done": 100 * done / total if total else 0,
         "alpha": agreement["alpha"],
         "agreement_percent": agreement["percent"],
+        "disagreement": 1 - agreement["percent"] / 100 if agreement["percent"] is not None else 0,
         "pairable_sentences": agreement["pairable_sentences"],
         "marginals": marginals_of(coincidences.o),
     }
 
 
-def _overall(sentences):
-    row = sentences.aggregate(**_state_sums(), articles=Count("article", distinct=True))
-    return {**_figures(row), "articles": row["articles"]}
-
-
-def _articles_to_watch(sentences):
-    """The articles furthest from their target and those whose reviewers disagree most:
-    one grouped query, ranked twice in the database."""
-    rows = (
-        sentences.values("article_id", "article__title")
-        .annotate(**_state_sums())
-        .annotate(
-            needed=F("reviews_total") - F("reviews_done"),
-            disagreement=Case(
-                When(pairs__gt=0, then=1.0 - Cast("agreeing", FloatField()) / F("pairs")),
-                default=Value(-1.0),
-            ),
-        )
-        .annotate(
-            by_need=Window(RowNumber(), order_by=[F("needed").desc(), F("article_id").asc()]),
-            by_dispute=Window(
-                RowNumber(), order_by=[F("disagreement").desc(), F("article_id").asc()]
-            ),
-        )
-        .filter(Q(by_need__lte=SLOWEST_ARTICLES) | Q(by_dispute__lte=MOST_DISPUTED))
-    )
-    shaped = [
-        {"id": row["article_id"], "title": row["article__title"], **row, **_figures(row)}
-        for row in rows
-    ]
+def _overall(tallies):
+    names = ["sentences", *LABELS, "reviews_done", "total", *SUMMED]
+    # Aggregates named apart from the annotations they sum (Django mixes up the two).
+    sums = tallies.aggregate(articles=Count("pk"), **{f"sum_{name}": Sum(name) for name in names})
     return {
-        "slowest": sorted(
-            (r for r in shaped if r["by_need"] <= SLOWEST_ARTICLES and r["reviews_needed"]),
-            key=lambda r: r["by_need"],
-        ),
-        "most_disputed": sorted(
-            (r for r in shaped if r["by_dispute"] <= MOST_DISPUTED and r["disagreement"] > 0),
-            key=lambda r: r["by_dispute"],
-        ),
+        **_figures({name: sums[f"sum_{name}"] for name in names}),
+        "articles": sums["articles"],
     }
 
 
-def _split_sentences(sentences):
-    """The sentences whose labels are most split: the largest share outside the top label."""
+def _split_sentences(article_ids):
+    """The most split sentences of the given articles: the largest share of labels outside
+    the top label, then the most labels."""
     n, m = _labels_on()
-    top = Greatest(*n.values())
     return list(
-        sentences.annotate(votes=m, top=top)
+        Sentence.objects.filter(article__in=article_ids)
+        .annotate(votes=m, top=Greatest(*n.values()))
         .filter(votes__gte=2, top__lt=F("votes"))
         .annotate(split=1.0 - Cast("top", FloatField()) / Cast("votes", FloatField()))
         .select_related("article", "verdict")
@@ -162,8 +146,8 @@ def _activity(articles, since, until, marginals):
     rows = (
         Annotation.objects.filter(
             sentence__article__in=articles,
-            created_at__date__gte=since,
-            created_at__date__lte=until,
+            created_at__gte=_start_of(since),
+            created_at__lt=_start_of(until + timedelta(days=1)),
         )
         .order_by()
         .annotate(day=TruncDate("created_at"))
@@ -219,3 +203,7 @@ def _activity(articles, since, until, marginals):
             for name, who in sorted(reviewers.items())
         ],
     }
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.combine(day, time.min))

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
-from .models import DEFAULT_PROJECT_SLUG, Article, Project, Sentence
+from .models import DEFAULT_PROJECT_SLUG, Article, ArticleTally, Project, Sentence
 from .segmentation import split_sentences
 
 FIELDS = ("body", "title", "source", "url", "published_at", "language", "project")
@@ -164,10 +164,12 @@ def import_article(*, body=None, project=None, imported_by=None, **fields):
                 imported_by=imported_by,
                 **cleaned,
             )
+            spans = split_sentences(body)
             Sentence.objects.bulk_create(
                 Sentence(article=article, position=i, text=body[start:end], start=start, end=end)
-                for i, (start, end) in enumerate(split_sentences(body))
+                for i, (start, end) in enumerate(spans)
             )
+            ArticleTally.objects.create(article=article, sentences=len(spans))
     except IntegrityError:
         # Someone imported the same body at the same moment: theirs stands.
         existing = Article.objects.filter(project=project, content_hash=digest).first()

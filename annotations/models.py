@@ -163,6 +163,7 @@ class Annotation(models.Model):
         indexes = [
             models.Index(fields=["reviewer", "sentence"]),
             models.Index(fields=["updated_at"]),
+            models.Index(fields=["created_at"]),
         ]
 
     def __str__(self):
@@ -207,3 +208,35 @@ class Claim(models.Model):
 
     def __str__(self):
         return f"sentence {self.sentence_id} held by {self.reviewer_id} until {self.expires_at}"
+
+
+class ArticleTally(models.Model):
+    """Running sums over an article's sentences, moved by `tallies.apply_change` in the same
+    transaction as every label change, so that progress, agreement and the dashboard read
+    one row an article instead of grouping every label. `tallies.refresh` rebuilds them.
+
+    o_* are the coincidences of label pairs (o_vd = o_dv; see `agreement`), pairs the
+    ordered pairs of labels on pairable sentences (two labels or more), agreeing those
+    that match, reviews_done the labels counted up to the review target.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    sentences = models.PositiveIntegerField(db_default=0)
+    verified = models.PositiveIntegerField(db_default=0)
+    disputed = models.PositiveIntegerField(db_default=0)
+    unclear = models.PositiveIntegerField(db_default=0)
+    reviews_done = models.PositiveIntegerField(db_default=0)
+    pairable = models.PositiveIntegerField(db_default=0)
+    pairs = models.BigIntegerField(db_default=0)
+    agreeing = models.BigIntegerField(db_default=0)
+    o_vv = models.FloatField(db_default=0.0)
+    o_dd = models.FloatField(db_default=0.0)
+    o_uu = models.FloatField(db_default=0.0)
+    o_vd = models.FloatField(db_default=0.0)
+    o_vu = models.FloatField(db_default=0.0)
+    o_du = models.FloatField(db_default=0.0)
+
+    def __str__(self):
+        return f"tally of article {self.article_id}"

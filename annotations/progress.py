@@ -1,13 +1,13 @@
-"""Labeling progress, counted in the database: one query for a whole list of articles.
+"""Labeling progress, read from the articles' tallies: one query for a whole list.
 
 A sentence needs `review_target` independent labels (the article's own target, else its
 project's). Labels beyond the target do not count towards progress.
 """
 
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce
 
-from .models import Annotation, Article, Sentence
+from .models import Annotation, Article
 
 
 def count_of(queryset):
@@ -32,16 +32,13 @@ def with_progress(articles, user=None):
     """Annotate articles with `target`, `sentence_count`, `reviews_total` (labels needed
     in all), `reviews_done` (labels counted up to the target), `reviews_needed` (labels
     still missing) and, given a user, `labeled_by_user` (the sentences they labeled)."""
-    labels_capped = Sentence.objects.filter(article=OuterRef("pk")).annotate(
-        capped=Least(label_count(), OuterRef("target"), output_field=IntegerField())
-    )
     articles = articles.annotate(
         target=Coalesce(
             F("review_target"), F("project__review_target"), output_field=IntegerField()
         ),
-        sentence_count=count_of(Sentence.objects.filter(article=OuterRef("pk"))),
+        sentence_count=Coalesce(F("tally__sentences"), 0),
         reviews_total=F("sentence_count") * F("target"),
-        reviews_done=sum_of(labels_capped, "capped"),
+        reviews_done=Coalesce(F("tally__reviews_done"), 0),
         reviews_needed=F("reviews_total") - F("reviews_done"),
     )
     if user is not None:

@@ -3,9 +3,26 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 
-from .agreement import agreement_report
+from .agreement import marginals_of, reviewer_coincidences, summary
 from .models import Annotation, Label, Sentence, Verdict
 from .progress import with_progress
+from .tallies import coincidences
+
+
+def agreement_report(articles, annotations):
+    """Overall, per-article and per-reviewer agreement; `annotations` are those of
+    `articles`. Three aggregate queries."""
+    overall = coincidences(articles)
+    return {
+        "overall": summary(overall),
+        "per_article": {
+            pk: summary(value) for pk, value in coincidences(articles, by_article=True).items()
+        },
+        "per_reviewer": {
+            pk: summary(value, marginals_of(overall.o))
+            for pk, value in reviewer_coincidences(annotations).items()
+        },
+    }
 
 
 def collection_stats(articles):
@@ -16,7 +33,7 @@ def collection_stats(articles):
         done=Sum("reviews_done"), total=Sum("reviews_total")
     )
     done, total = progress["done"] or 0, progress["total"] or 0
-    report = agreement_report(Sentence.objects.filter(article__in=articles), annotations)
+    report = agreement_report(articles, annotations)
     titles = dict(articles.filter(pk__in=report["per_article"]).values_list("pk", "title"))
     usernames = dict(
         get_user_model()

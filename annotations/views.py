@@ -15,13 +15,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .access import is_adjudicator, is_reviewer, visible_articles, visible_projects
 from .adjudicating import adjudication_queue
-from .agreement import coincidences, summary
+from .agreement import summary
 from .charts import bars, stacked
 from .dashboard import DashboardFilters, dashboard
-from .models import NOTE_MAX_LENGTH, Annotation, Label, Project, Sentence
+from .models import NOTE_MAX_LENGTH, Annotation, Label, Project
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
 from .segmentation import paragraph_spans
+from .tallies import coincidences
 
 ARTICLES_PER_PAGE = 50
 ORDERINGS = {
@@ -153,7 +154,7 @@ def adjudicate(request):
     page = Paginator(
         adjudication_queue(articles, include_decided=show == "all"), ADJUDICATION_PER_PAGE
     ).get_page(request.GET.get("page"))
-    agreement = summary(coincidences(Sentence.objects.filter(article__in=articles)))
+    agreement = summary(coincidences(articles))
     return render(
         request,
         "annotations/adjudicate.html",

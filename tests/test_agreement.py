@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotations.agreement import Coincidences, agreement_report, alpha, coincidences, summary
+from annotations.agreement import Coincidences, alpha, summary
 from annotations.annotating import save_annotation
-from annotations.models import Annotation, Sentence
+from annotations.models import Annotation, Article
+from annotations.stats import agreement_report
+from annotations.tallies import coincidences
 from tests.factories import make_article, make_user
 
 NAN = float("nan")
@@ -115,11 +117,11 @@ def test_database_sums_give_the_same_alpha_as_python(seed):
     for sentences in table.values():
         for labels in sentences.values():
             expected.add_unit(Counter(labels))
-    ours = coincidences(Sentence.objects.all())
+    ours = coincidences(Article.objects.all())
     assert alpha(ours.o) == pytest.approx(alpha(expected.o), abs=1e-9)
     assert summary(ours)["percent"] == pytest.approx(summary(expected)["percent"], abs=1e-9)
 
-    for article_id, by_article in coincidences(Sentence.objects.all(), by_article=True).items():
+    for article_id, by_article in coincidences(Article.objects.all(), by_article=True).items():
         one = Coincidences()
         for labels in table[article_id].values():
             one.add_unit(Counter(labels))
@@ -135,7 +137,7 @@ def test_per_reviewer_agreement_counts_the_pairs_that_include_them():
         for reviewer, label in zip((alice, bob, carol), labels, strict=True):
             save_annotation(sentence=sentence, reviewer=reviewer, label=label)
 
-    report = agreement_report(Sentence.objects.all(), Annotation.objects.all())
+    report = agreement_report(Article.objects.all(), Annotation.objects.all())
 
     # alice agrees with bob on both sentences, with carol on the second: 3 of 4 pairs.
     assert report["per_reviewer"][alice.pk]["percent"] == pytest.approx(75)

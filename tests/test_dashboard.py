@@ -141,3 +141,15 @@ def test_article_list_shows_progress_and_label_counts_and_filters(client, staff,
     assert client.get("/admin/annotations/article/", {"label": "unclear"}).content.decode().count(
         "field-progress") == 1
     assert client.get("/admin/annotations/article/", {"reviewer": bob.pk}).status_code == 200
+
+
+def test_changing_a_review_target_in_the_admin_recounts_progress(client, staff, known):
+    first, _ = known
+    project = first.project
+    client.force_login(staff)
+    response = client.post(f"/admin/annotations/project/{project.pk}/change/", {
+        "name": project.name, "slug": project.slug, "description": "", "review_target": 3,
+    })
+    assert response.status_code == 302
+    overall = dashboard(DashboardFilters(project="desk"))["overall"]
+    assert (overall["reviews_done"], overall["reviews_total"]) == (6, 15)

@@ -118,3 +118,29 @@ def test_admin_changes_keep_the_counts(client, staff, alice):
     client.post(f"/admin/annotations/annotation/{annotation.pk}/delete/", {"post": "yes"})
     assert sentence_counts(sentence) == (0, 0, 0)
     assert not Annotation.objects.exists()
+
+
+def test_article_tallies_follow_every_change_and_match_a_rebuild(alice, bob, judy):
+    import random
+
+    from annotations.annotating import delete_annotation, save_annotation
+    from annotations.models import ArticleTally
+    from annotations.tallies import refresh
+
+    rng = random.Random(7)
+    articles = [make_article(" ".join(f"Claim {i} of {n}." for i in range(6)),
+                             project=make_project(review_target=2)) for n in range(3)]
+    sentences = [s for article in articles for s in article.sentences.all()]
+    for _ in range(150):
+        sentence, reviewer = rng.choice(sentences), rng.choice([alice, bob, judy])
+        if rng.random() < 0.25:
+            delete_annotation(sentence=sentence, reviewer=reviewer)
+        else:
+            label = rng.choice(["verified", "disputed", "unclear"])
+            save_annotation(sentence=sentence, reviewer=reviewer, label=label)
+    kept = list(ArticleTally.objects.order_by("pk").values())
+    ArticleTally.objects.all().delete()
+    refresh()
+    rebuilt = list(ArticleTally.objects.order_by("pk").values())
+    for running, fresh in zip(kept, rebuilt, strict=True):
+        assert running == pytest.approx(fresh)

@@ -1,0 +1,140 @@
+"""Per-article running sums (ArticleTally): how each label change moves them, and how to
+rebuild them from the sentences' label counts.
+
+A sentence with label counts n (m labels in all) under a review target t adds to its
+article: n to the label totals, min(m, t) to reviews_done and, when m >= 2, one pairable
+sentence, m(m-1) ordered pairs, sum n_c(n_c-1) agreeing ones and n_c (n_k - [c == k]) / (m-1)
+to the coincidence o_ck.
+"""
+
+from django.db.models import Count, F, IntegerField, Sum
+from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import GreaterThanOrEqual
+
+from .agreement import Coincidences, _coincidence_sums, _labels_on
+from .models import Article, ArticleTally, Label, Sentence
+
+LABELS = Label.values
+SHORT = {"verified": "v", "disputed": "d", "unclear": "u"}
+# The stored coincidences: the diagonal and one side of each symmetric pair.
+PAIRS = [("verified", "verified"), ("disputed", "disputed"), ("unclear", "unclear"),
+         ("verified", "disputed"), ("verified", "unclear"), ("disputed", "unclear")]
+
+
+def field(c, k):
+    return f"o_{SHORT[c]}{SHORT[k]}"
+
+
+def terms(counts, target):
+    """What one sentence with these label counts adds to its article's tally."""
+    m = sum(counts.values())
+    result = {label: counts[label] for label in LABELS}
+    result["reviews_done"] = min(m, target)
+    pairable = m >= 2
+    result["pairable"] = int(pairable)
+    result["pairs"] = m * (m - 1) if pairable else 0
+    result["agreeing"] = sum(n * (n - 1) for n in counts.values()) if pairable else 0
+    for c, k in PAIRS:
+        same = 1 if c == k else 0
+        result[field(c, k)] = counts[c] * (counts[k] - same) / (m - 1) if pairable else 0.0
+    return result
+
+
+def apply_change(sentence_id, deltas):
+    """Move a sentence's label counts by `deltas` ({label: +1/-1}) and its article's tally
+    by the difference it makes. Locks the sentence: changes to it are applied one by one."""
+    sentence = (
+        Sentence.objects.select_for_update(of=("self",))
+        .select_related("article__project")
+        .only(
+            "article_id", "verified_count", "disputed_count", "unclear_count",
+            "article__review_target", "article__project__review_target",
+        )
+        .get(pk=sentence_id)
+    )
+    before = {label: getattr(sentence, f"{label}_count") for label in LABELS}
+    after = {label: before[label] + deltas.get(label, 0) for label in LABELS}
+    Sentence.objects.filter(pk=sentence_id).update(
+        **{f"{label}_count": F(f"{label}_count") + delta for label, delta in deltas.items()}
+    )
+    target = sentence.article.effective_review_target
+    old, new = terms(before, target), terms(after, target)
+    moves = {name: new[name] - old[name] for name in new if new[name] != old[name]}
+    if moves:
+        ArticleTally.objects.filter(article_id=sentence.article_id).update(
+            **{name: F(name) + change for name, change in moves.items()}
+        )
+
+
+def refresh(articles=None):
+    """Rebuild the tallies of `articles` (default: all) from their sentences' label counts:
+    after a change of review target, or rows written behind the services' back."""
+    articles = Article.objects.all() if articles is None else articles
+    n, m = _labels_on()
+    target = Coalesce(
+        F("article__review_target"), F("article__project__review_target"),
+        output_field=IntegerField(),
+    )
+    sums = _coincidence_sums(n, m, only=GreaterThanOrEqual(m, 2))
+    rows = (
+        Sentence.objects.filter(article__in=articles)
+        .order_by()
+        .values("article_id")
+        .annotate(
+            n_sentences=Count("pk"),
+            **{f"n_{label}": Sum(n[label]) for label in LABELS},
+            done=Sum(Least(m, target)),
+            **sums,
+        )
+    )
+    tallies = [
+        ArticleTally(
+            article_id=row["article_id"],
+            sentences=row["n_sentences"],
+            **{label: row[f"n_{label}"] for label in LABELS},
+            reviews_done=row["done"],
+            pairable=row["units"],
+            pairs=row["pairs"] or 0,
+            agreeing=row["agreeing"] or 0,
+            **{field(c, k): row[f"o_{c}_{k}"] or 0.0 for c, k in PAIRS},
+        )
+        for row in rows
+    ]
+    names = ["sentences", *LABELS, "reviews_done", "pairable", "pairs", "agreeing",
+             *[field(c, k) for c, k in PAIRS]]
+    ArticleTally.objects.bulk_create(
+        tallies, batch_size=1000, update_conflicts=True, unique_fields=["article"],
+        update_fields=names,
+    )
+    # Articles without sentences still get an empty tally.
+    ArticleTally.objects.bulk_create(
+        [ArticleTally(article_id=pk) for pk in articles.filter(tally__isnull=True)
+         .values_list("pk", flat=True)],
+        ignore_conflicts=True,
+    )
+
+
+def coincidences_of(row):
+    result = Coincidences()
+    for c, k in PAIRS:
+        value = float(row[field(c, k)] or 0)
+        result.o[c, k] = value
+        if c != k:
+            result.o[k, c] = value
+    result.agreeing_pairs = float(row["agreeing"] or 0)
+    result.pairs = float(row["pairs"] or 0)
+    result.units = int(row["pairable"] or 0)
+    return result
+
+
+SUMMED = ["pairable", "pairs", "agreeing", *[field(c, k) for c, k in PAIRS]]
+
+
+def coincidences(articles, by_article=False):
+    """Coincidences of the sentences of `articles`, from their tallies: one Coincidences,
+    or a dict of them by article id. One query."""
+    tallies = ArticleTally.objects.filter(article__in=articles)
+    if not by_article:
+        return coincidences_of(tallies.aggregate(**{name: Sum(name) for name in SUMMED}))
+    rows = tallies.values("article_id", *SUMMED)
+    return {row["article_id"]: coincidences_of(row) for row in rows}

@@ -1,0 +1,90 @@
+"""Server time of the staff dashboard with many labels, on one database.
+
+    .venv/bin/python bench/dashboard.py postgres|sqlite [--annotations 1000000] [--runs 20]
+
+Builds N annotations like bench/export.py (3 reviewers a sentence, 30 sentences an
+article) spread over the last 365 days, then times /admin/dashboard/ as staff through
+Django's test client (server time, no network): first with the default period (the last
+30 days), then with a period holding every label (the worst case for the activity
+figures). Prints the median and 95th percentile and the number of queries.
+"""
+
+import argparse
+import statistics
+import time
+from datetime import timedelta
+
+from throwaway import throwaway_database
+
+SPREAD_DAYS = 365
+
+
+def spread_over_a_year():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "UPDATE annotations_annotation SET created_at = created_at - "
+                f"(id % {SPREAD_DAYS}) * interval '1 day', updated_at = created_at - "
+                f"(id % {SPREAD_DAYS}) * interval '1 day'"
+            )
+            cursor.execute("VACUUM ANALYZE annotations_annotation")
+        else:
+            cursor.execute(
+                "UPDATE annotations_annotation SET "
+                f"created_at = datetime(created_at, '-' || (id % {SPREAD_DAYS}) || ' days'), "
+                "updated_at = created_at"
+            )
+
+
+def timed(client, path, runs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(path, secure=True)  # warm up
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, secure=True)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.status_code
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1], len(queries)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database", choices=["postgres", "sqlite"])
+    parser.add_argument("--annotations", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    with throwaway_database(args.database):
+        from django.contrib.auth.models import User
+        from django.test import Client
+        from django.utils import timezone
+        from export import populate
+
+        started = time.perf_counter()
+        populate("big", args.annotations, first_article=1)
+        spread_over_a_year()
+        print(f"built {args.annotations:,} annotations over {SPREAD_DAYS} days in "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
+        staff = User.objects.create_user("bench-staff", is_staff=True, is_superuser=True)
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(staff)
+        today = timezone.localdate()
+        whole_year = today - timedelta(days=SPREAD_DAYS)
+        for name, path in (
+            ("default period (30 days)", "/admin/dashboard/"),
+            ("one project, 30 days", "/admin/dashboard/?project=big"),
+            ("every label in the period", f"/admin/dashboard/?since={whole_year}&until={today}"),
+        ):
+            median, p95, queries = timed(client, path, args.runs)
+            print(f"{args.database}: dashboard, {name}: median {median:.0f} ms, "
+                  f"p95 {p95:.0f} ms, {queries} queries", flush=True)
+
+
+if __name__ == "__main__":
+    main()
