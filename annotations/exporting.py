@@ -129,25 +129,31 @@ def sentence_columns(prefix=""):
     }
 
 
+def by_article(rows, filters, prefix=""):
+    """The filters on the article (project, article, articles, split) through `prefix`,
+    the path from the rows' model to Sentence."""
+    if filters.project:
+        rows = rows.filter(**{f"{prefix}article__project__slug": filters.project})
+    if filters.article:
+        rows = rows.filter(**{f"{prefix}article_id": filters.article})
+    if filters.articles:
+        rows = rows.filter(**{f"{prefix}article_id__in": filters.articles})
+    if filters.split:
+        rows = rows.filter(split_filter(f"{prefix}article__split_bucket", filters.split))
+    if filters.has_verdict is not None:
+        rows = rows.filter(**{f"{prefix}verdict__isnull": not filters.has_verdict})
+    return rows
+
+
 def annotation_query(filters):
     """One row per annotation, in the order of the article, the sentence, the annotation."""
-    rows = Annotation.objects.all()
-    if filters.project:
-        rows = rows.filter(sentence__article__project__slug=filters.project)
-    if filters.article:
-        rows = rows.filter(sentence__article_id=filters.article)
-    if filters.articles:
-        rows = rows.filter(sentence__article_id__in=filters.articles)
+    rows = by_article(Annotation.objects.all(), filters, "sentence__")
     if filters.label:
         rows = rows.filter(label=filters.label)
     if filters.reviewer:
         rows = rows.filter(reviewer__username=filters.reviewer)
     if filters.updated_since:
         rows = rows.filter(updated_at__gte=filters.updated_since)
-    if filters.has_verdict is not None:
-        rows = rows.filter(sentence__verdict__isnull=not filters.has_verdict)
-    if filters.split:
-        rows = rows.filter(split_filter("sentence__article__split_bucket", filters.split))
     columns = {
         **sentence_columns("sentence__"),
         "annotation_id": (F("id"), PLAIN),
@@ -197,12 +203,7 @@ def sentence_query(filters):
             output_field=CharField(),
         ),
     )
-    if filters.project:
-        rows = rows.filter(article__project__slug=filters.project)
-    if filters.article:
-        rows = rows.filter(article_id=filters.article)
-    if filters.articles:
-        rows = rows.filter(article_id__in=filters.articles)
+    rows = by_article(rows, filters)
     if filters.label:
         # The sentence's final label: the verdict where there is one, else the majority.
         rows = rows.filter(
@@ -215,10 +216,6 @@ def sentence_query(filters):
             Exists(of_sentence.filter(updated_at__gte=filters.updated_since))
             | Q(verdict__decided_at__gte=filters.updated_since)
         )
-    if filters.has_verdict is not None:
-        rows = rows.filter(verdict__isnull=not filters.has_verdict)
-    if filters.split:
-        rows = rows.filter(split_filter("article__split_bucket", filters.split))
     columns = {
         **sentence_columns(),
         "article_title": (F("article__title"), TEXT),

@@ -4,6 +4,7 @@ from itertools import count
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
 
 from annotations.importing import import_article
 from annotations.models import Project
@@ -38,3 +39,11 @@ def make_article(body=None, *, project=None, **fields):
     if project is None:
         project, _ = Project.objects.get_or_create(slug="default", defaults={"name": "Default"})
     return import_article(body=body, project=project, **fields).article
+
+
+def api(user=None):
+    """An API client, signed in as `user` when given."""
+    client = APIClient()
+    if user:
+        client.force_authenticate(user)
+    return client

@@ -1,20 +1,14 @@
 """Verdicts and the adjudication page; what reviewers may not do."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotations.adjudicating import needing_adjudication, set_verdict
 from annotations.annotating import save_annotation
 from annotations.models import Sentence, Verdict
-from tests.factories import make_article, make_project
+from tests.factories import api, make_article, make_project
 
 pytestmark = pytest.mark.django_db
 
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

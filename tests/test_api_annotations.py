@@ -1,19 +1,13 @@
 """The caller's own annotation: upsert, versioned conflicts, deletion, and privacy."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from annotations.annotating import save_annotation
 from annotations.models import Annotation
-from tests.factories import make_article, make_project
+from tests.factories import api, make_article, make_project
 
 pytestmark = pytest.mark.django_db
 
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

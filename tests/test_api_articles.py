@@ -3,16 +3,10 @@ from rest_framework.test import APIClient
 
 from annotations.annotating import save_annotation
 from annotations.models import Article
-from tests.factories import PASSWORD, make_article, make_project
+from tests.factories import PASSWORD, api, make_article, make_project
 
 pytestmark = pytest.mark.django_db
 
-
-def api(user=None):
-    client = APIClient()
-    if user:
-        client.force_authenticate(user)
-    return client
 
 
 def test_anonymous_gets_401():

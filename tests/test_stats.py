@@ -5,15 +5,10 @@ from rest_framework.test import APIClient
 
 from annotations.adjudicating import set_verdict
 from annotations.annotating import save_annotation
-from tests.factories import make_article, make_project
+from tests.factories import api, make_article, make_project
 
 pytestmark = pytest.mark.django_db
 
-
-def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
