@@ -7,7 +7,7 @@ PORT ?= 8000
 # The suite runs on SQLite, then on this PostgreSQL server when it answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 
-.PHONY: run test test-sqlite test-postgres lint install
+.PHONY: run serve test test-sqlite test-postgres lint install
 .DEFAULT_GOAL := run
 
 $(VENV)/.installed: pyproject.toml
@@ -29,6 +29,14 @@ run: install .env
 	$(PY) manage.py setup_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn with the production settings. Needs SECRET_KEY, ALLOWED_HOSTS and
+# DATABASE_URL in the environment (see docs/deploy.md); refuses to start on a deploy warning.
+serve: install
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input -v0
+	exec $(VENV)/bin/gunicorn factcheck.wsgi --config gunicorn.conf.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -263,3 +263,14 @@ def dashboard_page(request):
             "error": error,
         },
     )
+
+
+def locked_out(request, credentials, *args, **kwargs):
+    """django-axes: too many failed sign-ins from this address or for this user."""
+    message = (
+        "Too many failed sign-ins: try again in a few minutes, or ask an admin to unlock "
+        "the account."
+    )
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)

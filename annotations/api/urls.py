@@ -1,13 +1,12 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 
 from . import views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("token/", obtain_auth_token, name="api-token"),
+    path("token/", views.ObtainToken.as_view(), name="api-token"),
     path("projects/", views.ProjectList.as_view(), name="api-projects"),
     path("articles/", views.ArticleList.as_view(), name="api-articles"),
     path("articles/<int:pk>/", views.ArticleDetail.as_view(), name="api-article"),

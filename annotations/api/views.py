@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -308,3 +310,20 @@ class NextSentence(APIView):
             return Response(status=status.HTTP_204_NO_CONTENT)
         sentence.url = f"/articles/{sentence.article_id}/#s-{sentence.pk}"
         return Response(serializers.NextSentenceSerializer(sentence).data)
+
+
+class ObtainToken(ObtainAuthToken):
+    """POST username and password, get {"token": key}; locked out like the sign-in page."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # django-axes marks the request it refused; DRF wraps the request, so the
+            # lockout middleware does not see the mark.
+            if getattr(request, "axes_locked_out", False):
+                return Response(
+                    {"detail": "Too many failed sign-ins: try again in a few minutes."},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+            raise

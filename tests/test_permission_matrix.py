@@ -1,0 +1,125 @@
+"""Every URL x every kind of user, with the status each must get: one table, one test.
+
+A URL added to the project without a row here fails `test_every_url_has_a_row`.
+"""
+
+import json
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import get_resolver
+
+from annotations.annotating import save_annotation
+from tests.factories import PASSWORD, make_article, make_project, make_user
+
+PERSONAS = ["anonymous", "reviewer", "peer", "outsider", "adjudicator", "staff"]
+# anonymous: signed out. reviewer (alice) and peer (bob): both members of the closed
+# project, alice has labeled its sentence. outsider (carol): a reviewer outside it.
+# adjudicator (judy) and staff see everything.
+
+# (url name, method, path, body): statuses for PERSONAS in order.
+MATRIX = [
+    ("healthz", "get", "/healthz", None, [200, 200, 200, 200, 200, 200]),
+    ("login", "get", "/accounts/login/", None, [200, 200, 200, 200, 200, 200]),
+    ("logout", "post", "/accounts/logout/", None, [302, 302, 302, 302, 302, 302]),
+    ("home", "get", "/", None, [302, 200, 200, 200, 200, 200]),
+    ("article", "get", "/articles/{closed}/", None, [302, 200, 200, 404, 200, 200]),
+    ("next", "post", "/next/", None, [302, 302, 302, 302, 302, 302]),
+    ("adjudicate", "get", "/adjudicate/", None, [302, 403, 403, 403, 200, 200]),
+    ("dashboard", "get", "/admin/dashboard/", None, [302, 302, 302, 302, 302, 200]),
+    ("admin:index", "get", "/admin/", None, [302, 302, 302, 302, 302, 200]),
+    ("admin:annotations_article_import", "get", "/admin/annotations/article/import/", None,
+     [302, 302, 302, 302, 302, 200]),
+    ("api-schema", "get", "/api/schema/", None, [401, 200, 200, 200, 200, 200]),
+    ("api-docs", "get", "/api/docs/", None, [401, 200, 200, 200, 200, 200]),
+    ("api-token", "post", "/api/token/", {"username": "{me}", "password": PASSWORD},
+     [400, 200, 200, 200, 200, 200]),
+    ("api-projects", "get", "/api/projects/", None, [401, 200, 200, 200, 200, 200]),
+    ("api-projects", "post", "/api/projects/", {"name": "New", "slug": "new"},
+     [401, 403, 403, 403, 403, 201]),
+    ("api-articles", "get", "/api/articles/", None, [401, 200, 200, 200, 200, 200]),
+    ("api-articles", "post", "/api/articles/", {"body": "A new claim."},
+     [401, 403, 403, 403, 403, 201]),
+    ("api-article", "get", "/api/articles/{closed}/", None, [401, 200, 200, 404, 200, 200]),
+    ("api-my-annotation", "get", "/api/sentences/{sentence}/annotation/", None,
+     [401, 200, 404, 404, 404, 404]),
+    ("api-my-annotation", "put", "/api/sentences/{sentence}/annotation/",
+     {"label": "disputed"}, [401, 200, 201, 404, 201, 201]),
+    ("api-my-annotation", "delete", "/api/sentences/{sentence}/annotation/", None,
+     [401, 204, 404, 404, 404, 404]),
+    ("api-annotations", "get", "/api/annotations/", None, [401, 200, 200, 200, 200, 200]),
+    ("api-verdict", "put", "/api/sentences/{sentence}/verdict/", {"label": "verified"},
+     [401, 403, 403, 403, 201, 201]),
+    ("api-stats", "get", "/api/stats/", None, [401, 403, 403, 403, 403, 200]),
+    ("api-queue-next", "post", "/api/queue/next/", None, [401, 200, 200, 200, 200, 200]),
+    ("api-export-annotations", "get", "/api/export/annotations/", None,
+     [401, 403, 403, 403, 403, 200]),
+    ("api-export-sentences", "get", "/api/export/sentences/", None,
+     [401, 403, 403, 403, 403, 200]),
+    ("api-export-claimreview", "get", "/api/export/claimreview/", None,
+     [401, 403, 403, 403, 403, 200]),
+]
+
+# URLs that need no row: Django's admin pages for each model (staff only, by Django).
+NOT_IN_MATRIX_PREFIXES = ("admin:",)
+IN_MATRIX_ADMIN = {"admin:index", "admin:annotations_article_import"}
+
+
+def url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    names = set()
+    for pattern in resolver.url_patterns:
+        if hasattr(pattern, "url_patterns"):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, inner)
+        elif pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_has_a_row():
+    covered = {row[0] for row in MATRIX}
+    names = {
+        name for name in url_names()
+        if not name.startswith(NOT_IN_MATRIX_PREFIXES) or name in IN_MATRIX_ADMIN
+    }
+    assert names - covered == set(), "add these URLs to MATRIX"
+
+
+@pytest.mark.django_db
+def test_permission_matrix():
+    closed_project = make_project("closed")
+    users = {
+        "reviewer": make_user("alice", role="reviewer"),
+        "peer": make_user("bob", role="reviewer"),
+        "outsider": make_user("carol", role="reviewer"),
+        "adjudicator": make_user("judy", role="adjudicator"),
+        "staff": make_user("root", is_staff=True, is_superuser=True),
+    }
+    closed_project.members.set([users["reviewer"], users["peer"]])
+    make_article("An open claim. Another open claim.")
+    closed = make_article("A closed claim.", project=closed_project)
+    sentence = closed.sentences.get()
+    save_annotation(sentence=sentence, reviewer=users["reviewer"], label="verified")
+
+    failures = []
+    for _, method, path, body, expected in MATRIX:
+        for persona, status in zip(PERSONAS, expected, strict=True):
+            user = users.get(persona)
+            client = Client()
+            if user:
+                client.force_login(user)
+            url = path.format(closed=closed.pk, sentence=sentence.pk)
+            data = json.loads(
+                json.dumps(body).replace("{me}", user.username if user else "nobody")
+            ) if body else None
+            with transaction.atomic():
+                response = getattr(client, method)(
+                    url, json.dumps(data) if data else None, content_type="application/json"
+                )
+                transaction.set_rollback(True)  # each cell starts from the same data
+            if response.status_code != status:
+                failures.append(f"{method.upper()} {url} as {persona}: "
+                                f"{response.status_code}, expected {status}")
+    assert failures == []

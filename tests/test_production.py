@@ -1,0 +1,101 @@
+"""Production settings, request limits and throttles."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from tests.factories import PASSWORD, api, make_user
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "PATH": "/usr/bin:/bin",
+    "DEBUG": "false",
+    "SECRET_KEY": "a-long-random-production-secret-key-with-enough-variety-0123456789",
+    "ALLOWED_HOSTS": "factcheck.example.org",
+}
+
+
+def test_check_deploy_gives_no_warning_with_production_settings(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True, text=True, cwd=ROOT,
+        env={**PRODUCTION, "SQLITE_PATH": str(tmp_path / "db.sqlite3")},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues (0 silenced)." in done.stdout
+
+
+def test_check_deploy_warns_about_a_weak_secret_key(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True, text=True, cwd=ROOT,
+        env={**PRODUCTION, "SECRET_KEY": "short", "SQLITE_PATH": str(tmp_path / "db")},
+    )
+    assert done.returncode != 0
+    assert "security.W009" in done.stderr + done.stdout
+
+
+@pytest.mark.django_db
+def test_oversized_request_is_a_413_before_it_is_read(client, staff, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(staff)
+    response = client.post("/api/articles/", {"body": "x" * 2000}, content_type="application/json")
+    assert response.status_code == 413
+    assert "limit is 1,000" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_api_throttles_a_user_past_the_rate(settings, alice):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {
+        "user": "3/minute", "anon": "3/minute"}}
+    cache.clear()
+    from rest_framework.throttling import UserRateThrottle
+
+    UserRateThrottle.THROTTLE_RATES = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
+    try:
+        client = api(alice)
+        codes = [client.get("/api/articles/").status_code for _ in range(4)]
+    finally:
+        from rest_framework.settings import api_settings
+
+        UserRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+        cache.clear()
+    assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_sign_in_locks_out_after_repeated_failures(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    make_user("victim", role="reviewer")
+    for _ in range(3):
+        response = client.post("/accounts/login/", {"username": "victim", "password": "wrong"})
+    assert response.status_code == 429
+    # Even the right password is refused while locked out.
+    response = client.post("/accounts/login/", {"username": "victim", "password": PASSWORD})
+    assert response.status_code == 429
+    assert b"Too many failed sign-ins" in response.content
+
+
+@pytest.mark.django_db
+def test_token_endpoint_locks_out_too(settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    make_user("victim", role="reviewer")
+    client = api()
+    for _ in range(2):
+        client.post("/api/token/", {"username": "victim", "password": "nope"})
+    response = client.post("/api/token/", {"username": "victim", "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_gunicorn_config_disables_the_control_socket_and_logs_each_request():
+    namespace = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102
+    assert namespace["control_socket_disable"] is True
+    assert namespace["accesslog"] == "-"
+    assert "%(s)s" in namespace["access_log_format"] and "%(M)s" in namespace["access_log_format"]
+    assert os.environ.get("CI") is None or namespace["worker_class"] == "gthread"
