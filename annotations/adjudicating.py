@@ -15,7 +15,8 @@ def set_verdict(*, sentence, adjudicator, label, rationale=""):
     every earlier verdict."""
     if label not in Label.values:
         raise InvalidAnnotation(f"label must be one of {', '.join(Label.values)}")
-    if not isinstance(rationale, str) or len(rationale) > RATIONALE_MAX_LENGTH:
+    valid = isinstance(rationale, str) and "\x00" not in rationale
+    if not valid or len(rationale) > RATIONALE_MAX_LENGTH:
         raise InvalidAnnotation(
             f"rationale must be text of at most {RATIONALE_MAX_LENGTH:,} characters"
         )

@@ -52,8 +52,8 @@ def clean_evidence(evidence):
 def clean_annotation(*, label, note, evidence):
     if label not in Label.values:
         raise InvalidAnnotation(f"label must be one of {', '.join(Label.values)}")
-    if not isinstance(note, str):
-        raise InvalidAnnotation("note must be text")
+    if not isinstance(note, str) or "\x00" in note:
+        raise InvalidAnnotation("note must be text (without NUL characters)")
     if len(note) > NOTE_MAX_LENGTH:
         raise InvalidAnnotation(f"note must be at most {NOTE_MAX_LENGTH:,} characters")
     return {"label": label, "note": note, "evidence": clean_evidence(evidence)}

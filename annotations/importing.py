@@ -97,8 +97,8 @@ def clean_record(record):
         value = record.get(name)
         if value in (None, ""):
             continue
-        if not isinstance(value, str):
-            raise InvalidArticle(f"{name} must be a string")
+        if not isinstance(value, str) or "\x00" in value:
+            raise InvalidArticle(f"{name} must be a string without NUL characters")
         if len(value) > limit:
             raise InvalidArticle(f"{name} is longer than {limit} characters")
         cleaned[name] = value.strip()

@@ -77,7 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "annotations.middleware.RequestSizeLimit",
+    "annotations.middleware.RequestLimits",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,7 +125,11 @@ TEMPLATES = [
 SQLITE_PATH = os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}", conn_max_age=envint("CONN_MAX_AGE", 60)
+        default=f"sqlite:///{SQLITE_PATH}",
+        conn_max_age=envint("CONN_MAX_AGE", 60),
+        # A connection the database dropped (a restart, a failover) is replaced at the next
+        # request instead of failing it.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -183,6 +187,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "annotations.api.pagination.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "annotations.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "annotations.api.errors.exception_handler",
     # Exports take ?format=jsonl|csv|json: DRF must not read it as a renderer choice.

@@ -1,5 +1,6 @@
 """One place that turns domain exceptions into HTTP answers."""
 
+from django.db import InterfaceError, OperationalError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,4 +19,12 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc)}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, InvalidArticle | InvalidAnnotation):
         return Response({"detail": str(exc)}, status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is out of reach (restarting, failing over): nothing was saved, and
+        # the same request will work once it is back.
+        return Response(
+            {"detail": "The database is unavailable; nothing was saved. Try again shortly."},
+            status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": "5"},
+        )
     return drf_exception_handler(exc, context)

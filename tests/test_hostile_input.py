@@ -1,0 +1,167 @@
+"""Hostile input: a clear 4xx or a safe rendering, never a 500, nothing half-stored."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from annotations.annotating import save_annotation
+from annotations.models import Annotation, Article
+from tests.factories import api, make_article
+
+pytestmark = pytest.mark.django_db
+
+NASTY_TEXTS = [
+    '<script>alert("x")</script><img src=x onerror=alert(1)>',
+    "مرحبا \u202egnp.exe\u202c שלום",  # right-to-left text and an override
+    "zero\u200bwidth\u200d\ufeffjoiners",
+    "x" * 50_000,  # one very long line
+    "tab\tbell\x07escape\x1b[31mred",
+]
+
+
+def put_raw(client, sentence, raw, content_type="application/json"):
+    return client.generic(
+        "PUT", f"/api/sentences/{sentence.pk}/annotation/", raw, content_type=content_type
+    )
+
+
+@pytest.mark.parametrize("text", NASTY_TEXTS, ids=["html", "rtl", "zero-width", "long", "ctrl"])
+def test_nasty_text_is_stored_exactly_and_rendered_escaped(client, alice, staff, text):
+    response = api(staff).post("/api/articles/", {"body": f"{text} Second claim."}, format="json")
+    assert response.status_code == 201
+    article = Article.objects.get()
+    assert article.body == f"{text} Second claim."
+    sentence = article.sentences.first()
+    save_annotation(sentence=sentence, reviewer=alice, label="unclear", note=text[:10_000])
+    client.force_login(alice)
+    html = client.get(f"/articles/{article.pk}/").content.decode()
+    assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_nul_characters_are_refused_everywhere(alice, staff):
+    sentence = make_article().sentences.first()
+    assert api(staff).post("/api/articles/", {"body": "a\x00b"}, format="json").status_code == 400
+    response = api(staff).post(
+        "/api/articles/", {"body": "Fine.", "title": "bad\x00title"}, format="json"
+    )
+    assert response.status_code == 400
+    response = api(alice).put(
+        f"/api/sentences/{sentence.pk}/annotation/", {"label": "verified", "note": "a\x00"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert Article.objects.count() == 1 and not Annotation.objects.exists()
+
+
+def test_invalid_utf8_is_a_400(alice):
+    sentence = make_article().sentences.first()
+    response = put_raw(api(alice), sentence, b'{"label": "verified", "note": "\xff\xfe"}')
+    assert response.status_code == 400
+    assert "not valid UTF-8" in response.json()["detail"]
+
+
+def test_deeply_nested_json_is_a_400(alice):
+    sentence = make_article().sentences.first()
+    response = put_raw(api(alice), sentence, "[" * 100_000 + "]" * 100_000)
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]
+
+
+def test_duplicate_fields_are_a_400(alice):
+    sentence = make_article().sentences.first()
+    response = put_raw(api(alice), sentence, '{"label": "verified", "label": "disputed"}')
+    assert response.status_code == 400
+    assert "duplicate field 'label'" in response.json()["detail"]
+    assert not Annotation.objects.exists()
+
+
+def test_wrong_json_shapes_are_400s(alice):
+    sentence = make_article().sentences.first()
+    for raw in ['"just a string"', "[1, 2]", "null", '{"label": ["verified"]}',
+                '{"label": "verified", "evidence": [{"url": "x"}]}', '{"label": "verified",']:
+        assert put_raw(api(alice), sentence, raw).status_code == 400, raw
+    assert not Annotation.objects.exists()
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "data:text/html,<b>x</b>",
+                                  "JAVASCRIPT:alert(1)", "//evil.example/x", "ftp://x.org/f",
+                                  "https://ex ample.org"])
+def test_unsafe_evidence_links_are_refused(alice, link):
+    sentence = make_article().sentences.first()
+    response = api(alice).put(
+        f"/api/sentences/{sentence.pk}/annotation/",
+        {"label": "verified", "evidence": [link]}, format="json",
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("query", [
+    {"project": "' OR 1=1 --"},
+    {"reviewer": "x' OR '1'='1"},
+    {"label": "verified'; DROP TABLE annotations_annotation; --"},
+    {"article": "1 OR 1=1"},
+    {"updated_since": "2024-01-01'--"},
+])
+def test_sql_looking_filters_are_refused_or_harmless(staff, alice, query):
+    sentence = make_article().sentences.first()
+    save_annotation(sentence=sentence, reviewer=alice, label="verified")
+    for path in ("/api/annotations/", "/api/export/annotations/"):
+        response = api(staff).get(path, query)
+        assert response.status_code in (200, 400), (path, response.status_code)
+        if response.status_code == 200 and response.streaming:  # matches nothing
+            assert b"verified" not in b"".join(response.streaming_content)
+    assert Annotation.objects.count() == 1
+
+
+def test_unknown_fields_are_refused(alice, staff):
+    sentence = make_article().sentences.first()
+    response = api(alice).put(
+        f"/api/sentences/{sentence.pk}/annotation/",
+        {"label": "verified", "reviewer": "bob", "version": 0}, format="json",
+    )
+    assert response.status_code == 400
+    assert api(staff).get("/api/export/sentences/", {"fromat": "csv"}).status_code == 400
+
+
+def test_csv_export_neutralises_formulas_in_every_text_cell(client, staff, alice):
+    article = make_article("=cmd|' /C calc'!A0 is a claim.", title="@SUM(1+1)")
+    save_annotation(sentence=article.sentences.first(), reviewer=alice, label="unclear",
+                    note="+1 555 0100")
+    client.force_login(staff)
+    body = b"".join(client.get("/api/export/sentences/", {"format": "csv"})
+                    .streaming_content).decode()
+    assert ",=cmd" not in body and ",@SUM" not in body
+    assert ",'=cmd" in body and ",'@SUM(1+1)" in body
+
+
+def test_a_page_never_500s_on_odd_query_strings(client, alice):
+    client.force_login(alice)
+    for query in ("?page=-1", "?page=abc", "?sort=<script>", "?q=" + "x" * 5000, "?q=%ff%fe"):
+        assert client.get("/" + query).status_code == 200, query
+    assert client.get("/?project=%00").status_code == 400
+
+
+def test_article_pages_for_missing_or_malformed_ids(client, alice):
+    client.force_login(alice)
+    assert client.get("/articles/999999/").status_code == 404
+    assert client.get("/articles/abc/").status_code == 404
+    assert Client().get("/api/articles/1/").status_code == 401
+
+
+def test_database_errors_are_a_503_that_says_retry(alice, monkeypatch):
+    from django.db import OperationalError
+
+    from annotations.api import views
+
+    def down(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(views, "save_annotation", down)
+    sentence = make_article().sentences.first()
+    response = api(alice).put(
+        f"/api/sentences/{sentence.pk}/annotation/", {"label": "verified"}, format="json"
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "nothing was saved" in json.loads(response.content)["detail"]

@@ -1,0 +1,148 @@
+"""Concurrency and faults, on PostgreSQL: no lost or doubled label, no silent overwrite,
+consistent exports, and a dropped connection that heals."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection, connections
+
+from annotations.annotating import StaleVersion, save_annotation
+from annotations.exporting import ExportFilters, stream_export
+from annotations.models import Annotation
+from tests.factories import api, make_article, make_user
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's behaviour"),
+]
+
+
+def in_threads(count, work):
+    """Run work(i) in `count` threads at once; return what each returned or raised."""
+    results = [None] * count
+    start = threading.Barrier(count)
+
+    def run(i):
+        try:
+            start.wait()
+            results[i] = work(i)
+        except Exception as error:  # the caller looks at what each thread got
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_fifty_simultaneous_upserts_make_one_row_and_a_full_history():
+    reviewer = make_user("rita", role="reviewer")
+    sentence = make_article().sentences.first()
+    labels = ["verified", "disputed", "unclear"]
+
+    results = in_threads(
+        50, lambda i: save_annotation(sentence=sentence, reviewer=reviewer, label=labels[i % 3])
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    annotation = Annotation.objects.get()
+    assert annotation.version == 50
+    assert Annotation.history.filter(id=annotation.pk).count() == 50
+    sentence.refresh_from_db()
+    assert sentence.verified_count + sentence.disputed_count + sentence.unclear_count == 1
+
+
+def test_simultaneous_stale_writes_let_exactly_one_through():
+    reviewer = make_user("rita", role="reviewer")
+    sentence = make_article().sentences.first()
+    save_annotation(sentence=sentence, reviewer=reviewer, label="verified")
+
+    results = in_threads(
+        20,
+        lambda i: save_annotation(sentence=sentence, reviewer=reviewer, label="disputed",
+                                  note=f"tab {i}", version=1),
+    )
+
+    assert sum(not isinstance(r, Exception) for r in results) == 1
+    assert all(isinstance(r, StaleVersion) for r in results if isinstance(r, Exception))
+    assert Annotation.objects.get().version == 2
+
+
+def test_concurrent_first_labels_from_many_reviewers_keep_the_counts_right():
+    reviewers = [make_user(f"r{i}", role="reviewer") for i in range(30)]
+    sentence = make_article().sentences.first()
+    in_threads(30, lambda i: save_annotation(sentence=sentence, reviewer=reviewers[i],
+                                             label="unclear"))
+    sentence.refresh_from_db()
+    assert sentence.unclear_count == Annotation.objects.count() == 30
+    assert sentence.article.tally.unclear == 30
+
+
+def test_an_export_is_a_snapshot_while_labels_are_written():
+    reviewers = [make_user(f"r{i}", role="reviewer") for i in range(3)]
+    body = " ".join(f"Claim number {i} is here." for i in range(1500))
+    sentences = list(make_article(body).sentences.all())
+    for sentence in sentences[:1000]:
+        for reviewer in reviewers:
+            Annotation.objects.create(sentence=sentence, reviewer=reviewer, label="verified")
+    chunks = stream_export("annotations", "jsonl", ExportFilters())
+    first = next(chunks)  # the query is running: its snapshot is taken
+
+    def write_more(i):
+        for sentence in sentences[1000 + i * 100 : 1100 + i * 100]:
+            save_annotation(sentence=sentence, reviewer=reviewers[0], label="disputed")
+
+    in_threads(3, write_more)
+    rows = (first + b"".join(chunks)).count(b"\n")
+    assert rows == 3000
+    assert Annotation.objects.count() == 3300
+
+
+def test_an_abandoned_export_frees_its_connection():
+    reviewer = make_user("rita", role="reviewer")
+    body = " ".join(f"Claim number {i} is here." for i in range(3000))
+    for sentence in make_article(body).sentences.all():
+        Annotation.objects.create(sentence=sentence, reviewer=reviewer, label="unclear")
+    chunks = stream_export("annotations", "jsonl", ExportFilters())
+    next(chunks)
+    chunks.close()  # what Django does when the client goes away
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = pg_backend_pid() "
+            "AND query ILIKE 'COPY%%' AND state = 'active'"
+        )
+        assert cursor.fetchone()[0] == 0
+        cursor.execute("SELECT 1")  # the connection still works
+        assert cursor.fetchone() == (1,)
+
+
+def test_a_dropped_database_connection_fails_one_save_clearly_then_heals(settings):
+    reviewer = make_user("rita", role="reviewer")
+    sentence = make_article().sentences.first()
+    client = api(reviewer)
+    url = f"/api/sentences/{sentence.pk}/annotation/"
+    assert client.put(url, {"label": "verified"}, format="json").status_code == 201
+
+    # Kill this connection from another one, as a database restart would.
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    import psycopg
+
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    failed = client.put(url, {"label": "disputed", "version": 1}, format="json")
+    assert failed.status_code == 503
+    # Between requests Django drops a connection that failed (the test client leaves that
+    # to the test); the next request then gets a fresh one.
+    close_old_connections()
+    assert Annotation.objects.get().label == "verified"  # nothing half-saved
+
+    # The same change goes through now.
+    retried = client.put(url, {"label": "disputed", "version": 1}, format="json")
+    assert retried.status_code == 200
+    assert Annotation.objects.get().label == "disputed"
