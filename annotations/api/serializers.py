@@ -42,7 +42,7 @@ class ArticleSerializer(ProgressFields):
     title = serializers.CharField()
     source = serializers.CharField()
     url = serializers.CharField()
-    published_at = serializers.DateTimeField()
+    published_at = serializers.DateTimeField(allow_null=True)
     language = serializers.CharField()
     created_at = serializers.DateTimeField()
     review_target = serializers.IntegerField(source="target")
