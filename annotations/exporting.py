@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 from django.db.models import (
     Aggregate,
     CharField,
@@ -251,7 +251,9 @@ def export_query(kind, filters):
     """(queryset of value rows, {column: kind of value}) for an export of `kind`."""
     rows, columns = QUERIES[kind](filters)
     # Internal aliases keep the output names free of clashes with model fields.
-    values = rows.values(**{f"x_{name}": expression for name, (expression, _) in columns.items()})
+    values = rows.using(settings.EXPORT_DATABASE).values(
+        **{f"x_{name}": expression for name, (expression, _) in columns.items()}
+    )
     return values, {name: kind_of_value for name, (_, kind_of_value) in columns.items()}
 
 
@@ -264,7 +266,7 @@ def stream_export(kind, fmt, filters):
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     values, columns = export_query(kind, filters)
-    if connection.vendor == "postgresql":
+    if connections[values.db].vendor == "postgresql":
         chunks = _copy_chunks(values, columns, fmt)
     else:
         chunks = _python_chunks(values, columns, fmt)
@@ -329,7 +331,7 @@ def _copy_chunks(values, columns, fmt):
     sql, params = values.query.sql_with_params()
     if fmt == "csv":
         select = ", ".join(
-            f"{_pg_csv_cell(f't.x_{name}', kind)} AS {connection.ops.quote_name(name)}"
+            f"{_pg_csv_cell(f't.x_{name}', kind)} AS \"{name}\""
             for name, kind in columns.items()
         )
         copy = f"COPY (SELECT {select} FROM ({sql}) AS t) TO STDOUT WITH (FORMAT csv, HEADER)"
@@ -344,7 +346,7 @@ def _copy_chunks(values, columns, fmt):
             f"COPY (SELECT json_build_object({pairs}) FROM ({sql}) AS t) "
             "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
         )
-    with connection.cursor() as cursor, cursor.cursor.copy(copy, params) as copy_out:
+    with connections[values.db].cursor() as cursor, cursor.cursor.copy(copy, params) as copy_out:
         for data in copy_out:
             yield bytes(data)
 

@@ -149,6 +149,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # its own, and an in-memory database would be one connection shared between them.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
+# Exports may read from a streaming replica, sparing the primary their long queries.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        ),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["factcheck.routers.PrimaryReplicaRouter"]
+EXPORT_DATABASE = "replica" if "replica" in DATABASES else "default"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

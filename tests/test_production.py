@@ -95,3 +95,29 @@ def test_gunicorn_config_disables_the_control_socket_and_logs_each_request():
     assert namespace["accesslog"] == "-"
     assert "%(s)s" in namespace["access_log_format"] and "%(M)s" in namespace["access_log_format"]
     assert os.environ.get("CI") is None or namespace["worker_class"] == "gthread"
+
+
+def test_replica_setting_adds_an_export_database_that_mirrors_in_tests(tmp_path):
+    script = (
+        "from django.conf import settings; from django.db import connections; "
+        "print(settings.EXPORT_DATABASE, sorted(connections.settings), "
+        "settings.DATABASES['replica']['NAME'], settings.DATABASE_ROUTERS)"
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+        capture_output=True, text=True,
+        cwd=ROOT, env={**PRODUCTION, "DATABASE_URL": "postgres://app@primary:5432/factcheck",
+                       "DATABASE_REPLICA_URL": "postgres://app@replica:5432/factcheck"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[:4] == ["replica", "['default',", "'replica']", "factcheck"]
+    assert "PrimaryReplicaRouter" in done.stdout
+
+
+def test_router_keeps_reads_and_writes_on_the_primary():
+    from factcheck.routers import PrimaryReplicaRouter
+
+    router = PrimaryReplicaRouter()
+    assert router.db_for_read(object) == router.db_for_write(object) == "default"
+    assert router.allow_migrate("default", "annotations") is True
+    assert router.allow_migrate("replica", "annotations") is False
