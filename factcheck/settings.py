@@ -1,7 +1,8 @@
 """Settings for the fact-check workbench, read from the environment.
 
-A `.env` file beside manage.py is read first (`make run` writes one for local use);
-variables already set in the environment win.
+A `.env` file beside manage.py is read first (`make run` writes one for local use; set
+ENV_FILE to read another, or to nothing to read none); variables already set in the
+environment win.
 """
 
 import os
@@ -12,7 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env")
+if env_file := os.environ.get("ENV_FILE", str(BASE_DIR / ".env")):
+    load_dotenv(env_file)
 
 
 def envbool(name, default):

@@ -207,7 +207,7 @@ def test_command_exits_non_zero_on_bad_input(tmp_path):
         text=True,
         cwd=Path(__file__).resolve().parent.parent,
         env={"SECRET_KEY": "x", "DEBUG": "false", "SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-             "PATH": "/usr/bin:/bin"},
+             "PATH": "/usr/bin:/bin", "ENV_FILE": ""},
     )
     assert done.returncode == 1
     assert "bad.jsonl line 1: invalid JSON" in done.stderr

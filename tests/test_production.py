@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
     "PATH": "/usr/bin:/bin",
+    "ENV_FILE": "",
     "DEBUG": "false",
     "SECRET_KEY": "a-long-random-production-secret-key-with-enough-variety-0123456789",
     "ALLOWED_HOSTS": "factcheck.example.org",

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_manage(*args, env):
     return subprocess.run(
         [sys.executable, "manage.py", *args], capture_output=True, text=True, cwd=ROOT,
-        env={"PATH": "/usr/bin:/bin", **env},
+        env={"PATH": "/usr/bin:/bin", "ENV_FILE": "", **env},
     )
 
 
