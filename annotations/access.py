@@ -43,3 +43,10 @@ def visible_projects(user):
 
 def visible_articles(user):
     return Article.objects.filter(project__in=visible_projects(user))
+
+
+def sign_in_name(request, credentials):
+    """The username django-axes records for a sign-in attempt: as given, cut to the
+    length a username can have, so that no attempt is too long to record."""
+    username = credentials.get("username") if credentials else request.POST.get("username")
+    return (username or "")[:150] or None

@@ -4,7 +4,7 @@ from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("articles/<int:pk>/", views.article_page, name="article"),
+    path("articles/<id:pk>/", views.article_page, name="article"),
     path("next/", views.next_task, name="next"),
     path("adjudicate/", views.adjudicate, name="adjudicate"),
 ]

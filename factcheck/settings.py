@@ -104,6 +104,7 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 0)
 AXES_LOCKOUT_CALLABLE = "annotations.views.locked_out"
+AXES_USERNAME_CALLABLE = "annotations.access.sign_in_name"
 
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"

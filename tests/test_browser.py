@@ -145,7 +145,8 @@ def test_changes_made_offline_are_kept_and_sent_when_back(page, live_server, rev
     assert labels_in_db(reviewer) == []
 
     page.context.set_offline(False)
-    saved(page)
+    # Sent again at once on the browser's "online" event, or by the backoff retry.
+    expect(page.locator("#save-status")).to_have_text("All changes saved", timeout=20_000)
     assert labels_in_db(reviewer) == [(0, "unclear")]
 
 

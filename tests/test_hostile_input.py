@@ -165,3 +165,20 @@ def test_database_errors_are_a_503_that_says_retry(alice, monkeypatch):
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "nothing was saved" in json.loads(response.content)["detail"]
+
+
+def test_ids_too_large_for_the_database_are_not_found(client, alice):
+    client.force_login(alice)
+    huge = "9" * 30
+    assert client.get(f"/articles/{huge}/").status_code == 404
+    assert api(alice).get(f"/api/articles/{huge}/").status_code == 404
+    response = api(alice).put(f"/api/sentences/{huge}/annotation/", {"label": "verified"},
+                              format="json")
+    assert response.status_code == 404
+
+
+def test_overlong_sign_in_names_are_a_400():
+    response = api().post("/api/token/", {"username": "u" * 300, "password": "x"})
+    assert response.status_code == 400
+    assert Client().post("/accounts/login/", {"username": "u" * 300, "password": "x"}
+                         ).status_code == 200  # the form shows its error

@@ -2,6 +2,7 @@
 consistent exports, and a dropped connection that heals."""
 
 import threading
+import time
 
 import pytest
 from django.db import close_old_connections, connection, connections
@@ -134,6 +135,14 @@ def test_a_dropped_database_connection_fails_one_save_clearly_then_heals(setting
 
     with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # The signal is sent at once; the backend is gone a moment later.
+        for _ in range(100):
+            gone = other.execute(
+                "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = %s", [pid]
+            ).fetchone()[0]
+            if gone:
+                break
+            time.sleep(0.05)
 
     failed = client.put(url, {"label": "disputed", "version": 1}, format="json")
     assert failed.status_code == 503

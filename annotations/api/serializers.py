@@ -1,4 +1,5 @@
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from ..exporting import FORMATS, SPLITS, ExportFilters
 from ..models import NOTE_MAX_LENGTH, Annotation, Label, Project, Verdict
@@ -192,3 +193,13 @@ class NextSentenceSerializer(serializers.Serializer):
 
 class ClaimReviewParamsSerializer(ExportParamsSerializer):
     format = serializers.ChoiceField(choices=["json", "jsonl"], default="json")
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """As DRF's, with lengths bounded like the sign-in form's: an overlong username is a
+    400 here, before the sign-in is tried and recorded."""
+
+    username = serializers.CharField(max_length=150, write_only=True)
+    password = serializers.CharField(
+        max_length=4096, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )

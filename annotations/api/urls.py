@@ -9,9 +9,9 @@ urlpatterns = [
     path("token/", views.ObtainToken.as_view(), name="api-token"),
     path("projects/", views.ProjectList.as_view(), name="api-projects"),
     path("articles/", views.ArticleList.as_view(), name="api-articles"),
-    path("articles/<int:pk>/", views.ArticleDetail.as_view(), name="api-article"),
+    path("articles/<id:pk>/", views.ArticleDetail.as_view(), name="api-article"),
     path(
-        "sentences/<int:pk>/annotation/",
+        "sentences/<id:pk>/annotation/",
         views.MyAnnotation.as_view(),
         name="api-my-annotation",
     ),
@@ -21,7 +21,7 @@ urlpatterns = [
     path(
         "export/claimreview/", views.ClaimReviewExport.as_view(), name="api-export-claimreview"
     ),
-    path("sentences/<int:pk>/verdict/", views.SentenceVerdict.as_view(), name="api-verdict"),
+    path("sentences/<id:pk>/verdict/", views.SentenceVerdict.as_view(), name="api-verdict"),
     path("stats/", views.Stats.as_view(), name="api-stats"),
     path("queue/next/", views.NextSentence.as_view(), name="api-queue-next"),
 ]

@@ -315,6 +315,8 @@ class NextSentence(APIView):
 class ObtainToken(ObtainAuthToken):
     """POST username and password, get {"token": key}; locked out like the sign-in page."""
 
+    serializer_class = serializers.TokenRequestSerializer
+
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
