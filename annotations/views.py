@@ -211,7 +211,7 @@ def others_labels(article, user):
 
 class DashboardForm(forms.Form):
     project = forms.SlugField(required=False)
-    article = forms.IntegerField(required=False, min_value=1)
+    article = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     since = forms.DateField(required=False)
     until = forms.DateField(required=False)
 

@@ -182,3 +182,10 @@ def test_overlong_sign_in_names_are_a_400():
     assert response.status_code == 400
     assert Client().post("/accounts/login/", {"username": "u" * 300, "password": "x"}
                          ).status_code == 200  # the form shows its error
+
+
+def test_id_filters_past_64_bits_are_a_400(staff):
+    huge = str(2**63)
+    for path in ("/api/export/annotations/", "/api/export/claimreview/", "/api/annotations/",
+                 "/api/stats/"):
+        assert api(staff).get(path, {"article": huge}).status_code == 400, path

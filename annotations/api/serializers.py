@@ -4,6 +4,9 @@ from rest_framework.authtoken.serializers import AuthTokenSerializer
 from ..exporting import FORMATS, SPLITS, ExportFilters
 from ..models import NOTE_MAX_LENGTH, Annotation, Label, Project, Verdict
 
+# Ids are 64-bit in the database: a larger number in a filter is a 400, not an overflow.
+MAX_ID = 2**63 - 1
+
 
 class StrictSerializer(serializers.Serializer):
     """Rejects fields it does not know instead of silently ignoring them."""
@@ -123,7 +126,7 @@ class VersionQuerySerializer(StrictSerializer):
 
 class AnnotationFilterSerializer(serializers.Serializer):
     project = serializers.SlugField(required=False)
-    article = serializers.IntegerField(required=False, min_value=1)
+    article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     label = serializers.ChoiceField(choices=Label.choices, required=False)
     reviewer = serializers.CharField(required=False)
 
@@ -133,7 +136,9 @@ class ExportParamsSerializer(StrictSerializer):
 
     format = serializers.ChoiceField(choices=FORMATS, default="jsonl")
     project = serializers.SlugField(required=False, help_text="Project slug.")
-    article = serializers.IntegerField(required=False, min_value=1, help_text="Article id.")
+    article = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Article id."
+    )
     label = serializers.ChoiceField(
         choices=Label.choices,
         required=False,
@@ -180,7 +185,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 class StatsFilterSerializer(StrictSerializer):
     project = serializers.SlugField(required=False)
-    article = serializers.IntegerField(required=False, min_value=1)
+    article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
 class NextSentenceSerializer(serializers.Serializer):
