@@ -20,6 +20,7 @@ from django.db.models import Case, Count, F, FloatField, Sum, Value, When
 from django.db.models.functions import Cast
 
 from .models import Label
+from .progress import label_count
 
 LABELS = Label.values
 
@@ -93,13 +94,12 @@ def _float(expression):
     return Cast(expression, FloatField())
 
 
-def _labels_on(prefix=""):
+def labels_on(prefix=""):
     """Per-sentence counts: n[label] and their total m, read through `prefix`."""
-    n = {c: F(f"{prefix}{c}_count") for c in LABELS}
-    return n, n["verified"] + n["disputed"] + n["unclear"]
+    return {c: F(f"{prefix}{c}_count") for c in LABELS}, label_count(prefix)
 
 
-def _coincidence_sums(n, m, weight=None, only=None):
+def coincidence_sums(n, m, weight=None, only=None):
     """Sums for o[c][k], agreeing pairs, all pairs and pairable units.
 
     `weight(c, value)` keeps a term only on rows labeled c (one reviewer's side of each
@@ -122,7 +122,7 @@ def _coincidence_sums(n, m, weight=None, only=None):
     return sums
 
 
-def _from_sums(row):
+def coincidences_from_sums(row):
     result = Coincidences()
     for c in LABELS:
         for k in LABELS:
@@ -141,7 +141,7 @@ def reviewer_coincidences(annotations):
     n_k - [k == c] of label k, each pair weighing 1/(m-1). The matrix is made symmetric
     (each pair counted half each way), as the whole data's is.
     """
-    n, m = _labels_on("sentence__")
+    n, m = labels_on("sentence__")
 
     def weight(c, value):
         return Case(When(label=c, then=value), default=Value(0))
@@ -151,11 +151,11 @@ def reviewer_coincidences(annotations):
         .alias(m=m)
         .filter(m__gte=2)
         .values("reviewer_id")
-        .annotate(**_coincidence_sums(n, m, weight))
+        .annotate(**coincidence_sums(n, m, weight))
     )
     result = {}
     for row in rows:
-        pairs = _from_sums(row)
+        pairs = coincidences_from_sums(row)
         symmetric = defaultdict(float)
         for (c, k), value in pairs.o.items():
             symmetric[c, k] += value / 2

@@ -15,7 +15,7 @@ from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
-from .agreement import LABELS, _labels_on, alpha, marginals_of
+from .agreement import LABELS, alpha, labels_on, marginals_of
 from .agreement import summary as agreement_summary
 from .models import Annotation, Article, ArticleTally, Sentence, Verdict
 from .tallies import SUMMED, coincidences_of
@@ -122,7 +122,7 @@ def _overall(tallies):
 def _split_sentences(article_ids):
     """The most split sentences of the given articles: the largest share of labels outside
     the top label, then the most labels."""
-    n, m = _labels_on()
+    n, m = labels_on()
     return list(
         Sentence.objects.filter(article__in=article_ids)
         .annotate(votes=m, top=Greatest(*n.values()))
@@ -140,7 +140,7 @@ def _activity(articles, since, until, marginals):
     One query grouped by reviewer, label and day. A label c on a sentence with counts n
     pairs with n_k - [k == c] other labels k, each pair weighing 1/(m-1).
     """
-    n, m = _labels_on("sentence__")
+    n, m = labels_on("sentence__")
     pairable = GreaterThanOrEqual(m, 2)
     per_pair = Cast(Value(1.0), FloatField()) / Cast(m - 1, FloatField())
     rows = (

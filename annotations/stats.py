@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 
 from .agreement import marginals_of, reviewer_coincidences, summary
-from .models import Annotation, Label, Sentence, Verdict
+from .models import Annotation, ArticleTally, Label, Verdict
 from .progress import with_progress
 from .tallies import coincidences
 
@@ -28,7 +28,10 @@ def agreement_report(articles, annotations):
 def collection_stats(articles):
     """Figures for a queryset of articles; a handful of aggregate queries whatever its size."""
     annotations = Annotation.objects.filter(sentence__article__in=articles)
-    labels = dict(annotations.order_by().values_list("label").annotate(n=Count("id")))
+    tallied = ArticleTally.objects.filter(article__in=articles).aggregate(
+        n_sentences=Sum("sentences"), **{f"n_{label}": Sum(label) for label in Label.values}
+    )
+    labels = {label: tallied[f"n_{label}"] or 0 for label in Label.values}
     progress = with_progress(articles).aggregate(
         done=Sum("reviews_done"), total=Sum("reviews_total")
     )
@@ -46,12 +49,12 @@ def collection_stats(articles):
     return {
         "totals": {
             "articles": articles.count(),
-            "sentences": Sentence.objects.filter(article__in=articles).count(),
+            "sentences": tallied["n_sentences"] or 0,
             "annotations": sum(labels.values()),
             "verdicts": Verdict.objects.filter(sentence__article__in=articles).count(),
             "reviewers": len(per_reviewer_labels),
         },
-        "labels": {label: labels.get(label, 0) for label in Label.values},
+        "labels": labels,
         "progress": {
             "reviews_done": done,
             "reviews_total": total,

@@ -11,7 +11,7 @@ from django.db.models import Count, F, IntegerField, Sum
 from django.db.models.functions import Coalesce, Least
 from django.db.models.lookups import GreaterThanOrEqual
 
-from .agreement import Coincidences, _coincidence_sums, _labels_on
+from .agreement import Coincidences, coincidence_sums, labels_on
 from .models import Article, ArticleTally, Label, Sentence
 
 LABELS = Label.values
@@ -70,12 +70,12 @@ def refresh(articles=None):
     """Rebuild the tallies of `articles` (default: all) from their sentences' label counts:
     after a change of review target, or rows written behind the services' back."""
     articles = Article.objects.all() if articles is None else articles
-    n, m = _labels_on()
+    n, m = labels_on()
     target = Coalesce(
         F("article__review_target"), F("article__project__review_target"),
         output_field=IntegerField(),
     )
-    sums = _coincidence_sums(n, m, only=GreaterThanOrEqual(m, 2))
+    sums = coincidence_sums(n, m, only=GreaterThanOrEqual(m, 2))
     rows = (
         Sentence.objects.filter(article__in=articles)
         .order_by()

@@ -102,6 +102,7 @@ AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner on every command and worker start
 AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 0)
 AXES_LOCKOUT_CALLABLE = "annotations.views.locked_out"
 AXES_USERNAME_CALLABLE = "annotations.access.sign_in_name"
