@@ -74,7 +74,8 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
             try:
                 with transaction.atomic():
                     created = Annotation.objects.create(
-                        sentence=sentence, reviewer=reviewer, **values
+                        sentence=sentence, reviewer=reviewer, first_label=values["label"],
+                        **values,
                     )
                     apply_change(sentence.pk, {created.label: +1})
                     return created, True

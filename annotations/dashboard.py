@@ -10,14 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, F, FloatField, IntegerField, Sum, Value, When
-from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate
+from django.db.models import Case, Count, F, FloatField, Sum, Value, When
+from django.db.models.functions import Cast, Greatest, TruncDate
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from .agreement import LABELS, alpha, labels_on, marginals_of
 from .agreement import summary as agreement_summary
-from .models import Annotation, Article, ArticleTally, Sentence, Verdict
+from .models import Annotation, Article, ArticleTally, Sentence, Verdict, review_target_of
 from .tallies import SUMMED, coincidences_of
 
 SLOWEST_ARTICLES = 15
@@ -43,11 +43,7 @@ def dashboard(filters: DashboardFilters):
     if filters.article:
         articles = articles.filter(pk=filters.article)
     tallies = ArticleTally.objects.filter(article__in=articles).annotate(
-        total=F("sentences")
-        * Coalesce(
-            F("article__review_target"), F("article__project__review_target"),
-            output_field=IntegerField(),
-        ),
+        total=F("sentences") * review_target_of(),
         needed=F("total") - F("reviews_done"),
         disagreement=Case(
             When(

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import F, IntegerField
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 DEFAULT_PROJECT_SLUG = "default"
@@ -41,6 +43,13 @@ class Project(models.Model):
         blank=True,
         related_name="projects",
         help_text="Leave empty to open the project to every reviewer.",
+    )
+    show_counts_after_labeling = models.BooleanField(
+        default=False,
+        help_text=(
+            "Show reviewers how many others chose each label once they have labeled a "
+            "sentence. Changes made after seeing them are recorded (first_label)."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -90,7 +99,11 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "content_hash"], name="article_unique_body_per_project"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_target__isnull=True) | models.Q(review_target__gte=1),
+                name="article_review_target_positive",
+            ),
         ]
         indexes = [models.Index(fields=["project", "-created_at"])]
 
@@ -99,8 +112,20 @@ class Article(models.Model):
 
     @property
     def effective_review_target(self):
-        """Reads `self.project`: select it with the article to avoid a query."""
-        return self.review_target or self.project.review_target
+        """Reads `self.project`: select it with the article to avoid a query. The same rule
+        as `review_target_of` (a check constraint keeps the article's own target >= 1)."""
+        if self.review_target is not None:
+            return self.review_target
+        return self.project.review_target
+
+
+def review_target_of(article="article__"):
+    """The review target in a query: the article's own, else its project's. `article` is
+    the path to the article ("" from Article itself)."""
+    return Coalesce(
+        F(f"{article}review_target"), F(f"{article}project__review_target"),
+        output_field=IntegerField(),
+    )
 
 
 class Sentence(models.Model):
@@ -149,6 +174,18 @@ class Annotation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    first_label = models.CharField(
+        max_length=16,
+        choices=Label.choices,
+        blank=True,
+        editable=False,
+        help_text="The label given before the reviewer could see anyone else's.",
+    )
+    changed_after_reveal = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="The label was changed after the reviewer saw the others' counts.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -190,20 +227,20 @@ class Verdict(models.Model):
         return f"{self.label} on sentence {self.sentence_id}"
 
 
-class Claim(models.Model):
+class Hold(models.Model):
     """A sentence the queue handed to a reviewer. While enough reviewers hold a sentence
-    (by label or by claim) the queue sends nobody else to it; a claim expires so that an
+    (by label or by hold) the queue sends nobody else to it; a hold expires so that an
     abandoned one frees its sentence."""
 
-    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="claims")
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="holds")
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="holds"
     )
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["sentence", "reviewer"], name="claim_one_per_reviewer")
+            models.UniqueConstraint(fields=["sentence", "reviewer"], name="hold_one_per_reviewer")
         ]
 
     def __str__(self):

@@ -7,7 +7,7 @@ project's). Labels beyond the target do not count towards progress.
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import Annotation, Article
+from .models import Annotation, Article, review_target_of
 
 
 def count_of(queryset):
@@ -33,9 +33,7 @@ def with_progress(articles, user=None):
     in all), `reviews_done` (labels counted up to the target), `reviews_needed` (labels
     still missing) and, given a user, `labeled_by_user` (the sentences they labeled)."""
     articles = articles.annotate(
-        target=Coalesce(
-            F("review_target"), F("project__review_target"), output_field=IntegerField()
-        ),
+        target=review_target_of(article=""),
         sentence_count=Coalesce(F("tally__sentences"), 0),
         reviews_total=F("sentence_count") * F("target"),
         reviews_done=Coalesce(F("tally__reviews_done"), 0),

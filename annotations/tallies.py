@@ -7,12 +7,12 @@ sentence, m(m-1) ordered pairs, sum n_c(n_c-1) agreeing ones and n_c (n_k - [c =
 to the coincidence o_ck.
 """
 
-from django.db.models import Count, F, IntegerField, Sum
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Least
 from django.db.models.lookups import GreaterThanOrEqual
 
 from .agreement import Coincidences, coincidence_sums, labels_on
-from .models import Article, ArticleTally, Label, Sentence
+from .models import Article, ArticleTally, Label, Sentence, review_target_of
 
 LABELS = Label.values
 SHORT = {"verified": "v", "disputed": "d", "unclear": "u"}
@@ -71,10 +71,7 @@ def refresh(articles=None):
     after a change of review target, or rows written behind the services' back."""
     articles = Article.objects.all() if articles is None else articles
     n, m = labels_on()
-    target = Coalesce(
-        F("article__review_target"), F("article__project__review_target"),
-        output_field=IntegerField(),
-    )
+    target = review_target_of()
     sums = coincidence_sums(n, m, only=GreaterThanOrEqual(m, 2))
     rows = (
         Sentence.objects.filter(article__in=articles)

@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from annotations.access import visible_articles, visible_projects
-from annotations.models import Annotation, Article, Project, Verdict
+from annotations.models import Annotation, Article, Project, Verdict, review_target_of
 from tests.factories import make_article, make_project
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +144,20 @@ def test_article_tallies_follow_every_change_and_match_a_rebuild(alice, bob, jud
     rebuilt = list(ArticleTally.objects.order_by("pk").values())
     for running, fresh in zip(kept, rebuilt, strict=True):
         assert running == pytest.approx(fresh)
+
+
+def test_an_article_review_target_of_zero_cannot_be_stored():
+    """0 would mean "none needed" to one reader and "the project's" to another."""
+    article = make_article("One sentence.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Article.objects.filter(pk=article.pk).update(review_target=0)
+
+
+def test_the_review_target_is_the_articles_own_else_the_projects():
+    article = make_article("One sentence.")
+    annotated = Article.objects.annotate(target=review_target_of(article=""))
+    assert annotated.get(pk=article.pk).target == article.project.review_target == 2
+    Article.objects.filter(pk=article.pk).update(review_target=3)
+    assert annotated.get(pk=article.pk).target == 3
+    article.refresh_from_db()
+    assert article.effective_review_target == 3

@@ -7,8 +7,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotations.annotating import save_annotation
-from annotations.models import Claim
-from annotations.queue import CLAIM_BATCH, next_sentence
+from annotations.models import Hold
+from annotations.queue import HOLD_BATCH, next_sentence
 from tests.factories import make_article, make_project, make_user
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +52,7 @@ def test_three_reviewers_with_a_target_of_two(project):
     assert (three.article, three.position) == (second_article, 0)
 
 
-def test_a_label_counts_like_a_claim(project, alice, bob, judy):
+def test_a_label_counts_like_a_hold(project, alice, bob, judy):
     article = long_article(project, sentences=3)
     for sentence in article.sentences.all():
         save_annotation(sentence=sentence, reviewer=alice, label="verified")
@@ -60,21 +60,21 @@ def test_a_label_counts_like_a_claim(project, alice, bob, judy):
     assert next_sentence(judy) is None
 
 
-def test_reviewer_continues_where_they_hold_claims(project, alice, bob):
-    article = long_article(project, sentences=CLAIM_BATCH + 5)
+def test_reviewer_continues_where_they_hold_sentences(project, alice, bob):
+    article = long_article(project, sentences=HOLD_BATCH + 5)
     first = next_sentence(alice)
     save_annotation(sentence=first, reviewer=alice, label="unclear")
     assert next_sentence(alice) == article.sentences.get(position=1)
-    # The window moved on by one: positions 0 to CLAIM_BATCH.
-    assert Claim.objects.filter(reviewer=alice).count() == CLAIM_BATCH + 1
+    # The window moved on by one: positions 0 to HOLD_BATCH.
+    assert Hold.objects.filter(reviewer=alice).count() == HOLD_BATCH + 1
 
 
-def test_expired_claims_free_their_sentences(project, alice, bob, judy):
+def test_expired_holds_free_their_sentences(project, alice, bob, judy):
     article = long_article(project, sentences=5)
     next_sentence(alice)
     next_sentence(bob)
     assert next_sentence(judy) is None
-    Claim.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    Hold.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert next_sentence(judy) == article.sentences.get(position=0)
 
 
