@@ -8,13 +8,14 @@ stores many in one transaction. The API, the admin and the command all go throug
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import is_naive, make_aware
 
 from .models import DEFAULT_PROJECT_SLUG, Article, ArticleTally, Project, Sentence
 from .segmentation import split_sentences
@@ -22,6 +23,9 @@ from .segmentation import split_sentences
 FIELDS = ("body", "title", "source", "url", "published_at", "language", "project")
 TITLE_MAX_LENGTH = 500
 DERIVED_TITLE_LENGTH = 120
+# A publication date before this year or after next year is a typo. The bound also keeps
+# every stored date inside what Python, SQLite and PostgreSQL can all hold in any time zone.
+EARLIEST_YEAR = 1900
 
 
 class InvalidArticle(ValueError):
@@ -124,19 +128,32 @@ def _clean_url(value):
 
 
 def _clean_datetime(value):
+    """An aware datetime in UTC. A date alone is that day at 00:00 UTC, so that every
+    export (always in UTC) writes the date given; a time without an offset is read in
+    TIME_ZONE."""
     if value in (None, ""):
         return None
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 64:
         raise InvalidArticle("published_at must be an ISO 8601 date or date-time string")
     try:
-        moment = parse_datetime(value)
-        if moment is None and (day := parse_date(value)):
-            moment = parse_datetime(day.isoformat() + "T00:00:00")
+        if day := parse_date(value):
+            moment = datetime.combine(day, time(), tzinfo=UTC)
+        else:
+            moment = parse_datetime(value)
     except ValueError:
         moment = None
     if moment is None:
         raise InvalidArticle(f"published_at {value!r} is not an ISO 8601 date or date-time")
-    return make_aware(moment) if is_naive(moment) else moment
+    latest = timezone.now().year + 1
+    if not EARLIEST_YEAR <= moment.year <= latest:
+        raise InvalidArticle(
+            f"published_at {value!r} is out of range: the year must be "
+            f"{EARLIEST_YEAR} to {latest}"
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    # In UTC: PostgreSQL refuses offsets past 15:59 that Python accepts (up to 23:59).
+    return moment.astimezone(UTC)
 
 
 def import_article(*, body=None, project=None, imported_by=None, **fields):

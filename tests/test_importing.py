@@ -1,12 +1,18 @@
+import csv
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone
 
+from annotations.exporting import ExportFilters, _python_chunks, export_query, gather, stream_export
 from annotations.importing import InvalidArticle, derive_title, import_article, read_records
 from annotations.models import Article, Project, Sentence
-from tests.factories import make_project
+from tests.factories import api, make_article, make_project
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 DEMO_BODY = (DEMO / "ukraine-peace-plan-talks.txt").read_text(encoding="utf-8")
@@ -82,6 +88,91 @@ def test_metadata_is_validated_and_stored():
     ).article
     assert article.published_at.isoformat() == "2025-12-04T00:00:00+00:00"
     assert (article.source, article.url) == ("Wire", "https://example.com/a")
+
+
+def next_year():
+    return timezone.now().year + 1
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [
+        "0001-01-01T00:00:00+01:00",  # before year 1 in UTC: PostgreSQL stores it, Python can't
+        "9999-12-31T23:00:00-05:00",  # after year 9999 in UTC
+        "1899-12-31",
+        "{after}-01-01",
+    ],
+)
+def test_published_at_outside_1900_to_next_year_is_refused(published_at):
+    published_at = published_at.format(after=next_year() + 1)
+    message = f"published_at '{published_at}' is out of range: the year must be 1900 to "
+    with pytest.raises(InvalidArticle, match=re.escape(message + str(next_year()))):
+        import_article(body="Text.", published_at=published_at)
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("published_at", "stored"),
+    [
+        ("1900-01-01T00:00:00+01:00", "1899-12-31T23:00:00+00:00"),
+        ("{next}-12-31T23:00:00-05:00", "{after}-01-01T04:00:00+00:00"),
+        # Python takes offsets up to 23:59, PostgreSQL only to 15:59: stored in UTC.
+        ("2025-01-01T00:00:00+20:00", "2024-12-31T04:00:00+00:00"),
+    ],
+)
+def test_published_at_in_range_is_stored_as_the_same_instant(published_at, stored):
+    years = {"next": next_year(), "after": next_year() + 1}
+    article = import_article(body="Text.", published_at=published_at.format(**years)).article
+    article.refresh_from_db()
+    assert article.published_at.isoformat() == stored.format(**years)
+
+
+def test_out_of_range_dates_leave_every_page_working(tmp_path, client, staff):
+    lines = ['{"body": "Fine."}', '{"body": "Bad.", "published_at": "0001-01-01T00:00:00+01:00"}']
+    with pytest.raises(CommandError, match="dates.jsonl line 2: published_at .* out of range"):
+        call_command("import_articles", write(tmp_path, "dates.jsonl", "\n".join(lines)))
+    response = api(staff).post(
+        "/api/articles/", {"body": "Bad.", "published_at": "9999-12-31T23:00:00-05:00"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "out of range" in response.json()["detail"]
+    assert Article.objects.count() == 0
+    make_article(published_at="2025-01-01T00:00:00+20:00")
+    client.force_login(staff)
+    for page in ("/", "/api/articles/", "/admin/annotations/article/", "/admin/dashboard/"):
+        assert client.get(page).status_code == 200, page
+
+
+@override_settings(TIME_ZONE="Asia/Kolkata")
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_exports_write_the_instant_that_was_imported(fmt):
+    """Whatever the server's time zone and whichever path writes the rows (COPY on
+    PostgreSQL, Python elsewhere): a date alone stays that date, an offset is honoured and
+    a time without an offset is read in TIME_ZONE."""
+    given = {
+        "2025-12-04": "2025-12-04T00:00:00.000000Z",
+        "2025-12-04T10:30:00+05:30": "2025-12-04T05:00:00.000000Z",
+        "2025-12-04T10:30:00-08:00": "2025-12-04T18:30:00.000000Z",
+        "2025-12-04T10:30:00": "2025-12-04T05:00:00.000000Z",
+    }
+    for published_at in given:
+        import_article(body=f"Published {published_at}.", published_at=published_at)
+    values, columns = export_query("sentences", ExportFilters())
+    outputs = [
+        b"".join(stream_export("sentences", fmt, ExportFilters())).decode(),
+        b"".join(gather(_python_chunks(values, columns, fmt), fmt)).decode(),
+    ]
+    for output in outputs:
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(output)))
+        elif fmt == "json":
+            rows = json.loads(output)
+        else:
+            rows = [json.loads(line) for line in output.splitlines()]
+        written = {row["text"].removeprefix("Published ")[:-1]: row["article_published_at"]
+                   for row in rows}
+        assert written == given
 
 
 @pytest.mark.parametrize(
