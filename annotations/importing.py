@@ -75,8 +75,10 @@ def get_project(slug):
         ) from None
 
 
-def clean_record(record):
-    """Check one article record (a dict) and return it with normalised values.
+def clean_record(record, *, project=None):
+    """Check one article record (a dict) and return it with normalised values and
+    `project`, the Project it goes to: the record's own `project` slug, else `project`
+    (a Project or a slug), else the `default` project.
 
     Raises InvalidArticle naming the first problem found.
     """
@@ -108,12 +110,19 @@ def clean_record(record):
         cleaned[name] = value.strip()
     cleaned["url"] = _clean_url(record.get("url"))
     cleaned["published_at"] = _clean_datetime(record.get("published_at"))
-    project = record.get("project")
-    if project not in (None, ""):
-        if not isinstance(project, str):
-            raise InvalidArticle("project must be a project slug")
-        cleaned["project"] = project
+    own = record.get("project")
+    cleaned["project"] = _clean_project(project if own in (None, "") else own)
     return cleaned
+
+
+def _clean_project(value):
+    if isinstance(value, Project):
+        return value
+    if value in (None, ""):
+        return get_project(DEFAULT_PROJECT_SLUG)
+    if not isinstance(value, str):
+        raise InvalidArticle("project must be a project slug")
+    return get_project(value)
 
 
 def _clean_url(value):
@@ -156,19 +165,23 @@ def _clean_datetime(value):
     return moment.astimezone(UTC)
 
 
-def import_article(*, body=None, project=None, imported_by=None, **fields):
+def import_article(*, project=None, imported_by=None, **record):
     """Segment and store one article; return ImportResult(article, created).
 
-    `project` is the default Project or slug (None: the `default` project); a `project`
-    slug among `fields` wins over it. The same body in the same project again returns
+    `record` holds the article's fields (body, title, ...); `project` is a Project or a
+    slug (None: the `default` project). The same body in the same project again returns
     the existing article with created=False. Raises InvalidArticle.
     """
-    cleaned = clean_record({"body": body, **fields})
-    slug = cleaned.pop("project", None)
-    if slug or not isinstance(project, Project):
-        project = get_project(slug or project or DEFAULT_PROJECT_SLUG)
+    return store_article(clean_record(record, project=project), imported_by=imported_by)
+
+
+def store_article(cleaned, *, imported_by=None):
+    """Store a record checked by clean_record; return ImportResult(article, created)."""
+    cleaned = dict(cleaned)
+    project, body = cleaned.pop("project"), cleaned["body"]
     digest = content_hash(body)
-    existing = Article.objects.filter(project=project, content_hash=digest).first()
+    same_text = Article.objects.filter(project=project, content_hash=digest)
+    existing = same_text.select_related("project").first()
     if existing:
         return ImportResult(existing, created=False)
     cleaned.setdefault("title", derive_title(body))
@@ -189,7 +202,7 @@ def import_article(*, body=None, project=None, imported_by=None, **fields):
             ArticleTally.objects.create(article=article, sentences=len(spans))
     except IntegrityError:
         # Someone imported the same body at the same moment: theirs stands.
-        existing = Article.objects.filter(project=project, content_hash=digest).first()
+        existing = same_text.select_related("project").first()
         if existing is None:
             raise
         return ImportResult(existing, created=False)
@@ -199,8 +212,9 @@ def import_article(*, body=None, project=None, imported_by=None, **fields):
 def import_records(records, *, project=None, imported_by=None, progress=None):
     """Import (where, record) pairs in one transaction: any invalid record stores nothing.
 
-    `where` names the record in errors ("file.jsonl line 3"); `progress` is called after
-    each record. Returns the ImportResults.
+    `project` (a Project or slug; None: `default`) takes the records that name none; a
+    record's own `project` wins. `where` names the record in errors ("file.jsonl line 3");
+    `progress` is called after each record. Returns the ImportResults.
     """
     results = []
     with transaction.atomic():
@@ -210,7 +224,8 @@ def import_records(records, *, project=None, imported_by=None, progress=None):
                     raise InvalidArticle(
                         f"expected an object with a body, got {type(record).__name__}"
                     )
-                results.append(import_article(project=project, imported_by=imported_by, **record))
+                cleaned = clean_record(record, project=project)
+                results.append(store_article(cleaned, imported_by=imported_by))
             except InvalidArticle as error:
                 raise InvalidArticle(f"{where}: {error}") from None
             if progress:

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import timezone
@@ -314,3 +315,41 @@ def test_default_project_and_role_groups_exist():
 
     assert Project.objects.filter(slug="default", members=None).exists()
     assert set(Group.objects.values_list("name", flat=True)) >= {"reviewer", "adjudicator"}
+
+
+def test_a_record_project_wins_over_the_command_project(tmp_path, capsys):
+    make_project("desk")
+    make_project("wire")
+    files = [
+        write(tmp_path, "a.json", json.dumps([{"body": "A.", "project": "desk"}, {"body": "B."}])),
+        write(tmp_path, "b.jsonl", json.dumps({"body": "C.", "project": "desk"}) + "\n"),
+    ]
+    call_command("import_articles", "--project", "wire", *files)
+
+    assert dict(Article.objects.values_list("body", "project__slug")) == {
+        "A.": "desk", "B.": "wire", "C.": "desk",
+    }
+    assert capsys.readouterr().out.strip() == (
+        "3 created (3 sentences), 0 unchanged, in projects 'desk', 'wire'."
+    )
+
+
+def test_an_unknown_record_project_names_file_and_line(tmp_path):
+    path = write(tmp_path, "a.jsonl", '{"body": "A."}\n{"body": "B.", "project": "nope"}\n')
+    with pytest.raises(CommandError, match="a.jsonl line 2: unknown project 'nope'; existing"):
+        call_command("import_articles", path)
+    assert Article.objects.count() == 0
+
+
+def test_admin_upload_with_record_projects(client, staff):
+    make_project("desk")
+    client.force_login(staff)
+    upload = SimpleUploadedFile(
+        "batch.jsonl", b'{"body": "A.", "project": "desk"}\n{"body": "B."}\n'
+    )
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload})
+    assert response.status_code == 302
+    assert dict(Article.objects.values_list("body", "project__slug")) == {
+        "A.": "desk", "B.": "default",
+    }

@@ -34,9 +34,16 @@ class Command(BaseCommand):
         sentences = Sentence.objects.filter(
             article__in=[result.article for result in results if result.created]
         ).count()
+        # A record's own project wins over --project.
+        slugs = sorted(
+            {target.slug} if not results
+            else {result.article.project.slug for result in results}
+        )
+        where = ", ".join(repr(slug) for slug in slugs)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{created} created ({sentences} sentences), "
-                f"{len(results) - created} unchanged, in project {target.slug!r}."
+                f"{len(results) - created} unchanged, "
+                f"in project{'s' if len(slugs) > 1 else ''} {where}."
             )
         )
