@@ -7,6 +7,7 @@ stores many in one transaction. The API, the admin and the command all go throug
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -90,29 +91,44 @@ def clean_record(record, *, project=None):
     body = record.get("body")
     if not isinstance(body, str) or not body.strip():
         raise InvalidArticle("body is missing or empty")
+    _check_text("body", body)
     size = len(body.encode("utf-8"))
     if size > settings.ARTICLE_MAX_BYTES:
         raise ArticleTooLarge(
             f"body is {size:,} bytes; the limit is {settings.ARTICLE_MAX_BYTES:,} "
             "(set ARTICLE_MAX_BYTES to raise it)"
         )
-    if "\x00" in body:
-        raise InvalidArticle("body contains a NUL character")
     cleaned = {"body": body}
     for name, limit in (("title", TITLE_MAX_LENGTH), ("source", 200), ("language", 16)):
         value = record.get(name)
         if value in (None, ""):
             continue
-        if not isinstance(value, str) or "\x00" in value:
-            raise InvalidArticle(f"{name} must be a string without NUL characters")
+        if not isinstance(value, str):
+            raise InvalidArticle(f"{name} must be a string")
         if len(value) > limit:
             raise InvalidArticle(f"{name} is longer than {limit} characters")
-        cleaned[name] = value.strip()
+        cleaned[name] = _check_text(name, value).strip()
     cleaned["url"] = _clean_url(record.get("url"))
     cleaned["published_at"] = _clean_datetime(record.get("published_at"))
     own = record.get("project")
     cleaned["project"] = _clean_project(project if own in (None, "") else own)
     return cleaned
+
+
+def _check_text(name, value):
+    """Refuse what no database stores as text and what cannot be written as UTF-8: a NUL
+    character or a lone surrogate (JSON escapes such as \\u0000 and \\ud800 carry both)."""
+    if "\x00" in value:
+        raise InvalidArticle(f"{name} contains a NUL character")
+    if surrogate := _SURROGATE.search(value):
+        raise InvalidArticle(
+            f"{name} contains a lone surrogate (U+{ord(surrogate.group()):04X}), which is "
+            "not a character: check the text's \\u escapes"
+        )
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _clean_project(value):
@@ -122,7 +138,7 @@ def _clean_project(value):
         return get_project(DEFAULT_PROJECT_SLUG)
     if not isinstance(value, str):
         raise InvalidArticle("project must be a project slug")
-    return get_project(value)
+    return get_project(_check_text("project", value))
 
 
 def _clean_url(value):
@@ -130,6 +146,13 @@ def _clean_url(value):
         return ""
     if not isinstance(value, str) or len(value) > 2000:
         raise InvalidArticle("url must be a string of at most 2000 characters")
+    _check_text("url", value)
+    # urlsplit silently drops tabs and newlines; a stored link must be the one given.
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):
+        raise InvalidArticle(
+            f"url must be an http(s) address without spaces or control characters, "
+            f"not {value!r}"
+        )
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidArticle(f"url must be an http(s) address, not {value!r}")
@@ -144,6 +167,7 @@ def _clean_datetime(value):
         return None
     if not isinstance(value, str) or len(value) > 64:
         raise InvalidArticle("published_at must be an ISO 8601 date or date-time string")
+    _check_text("published_at", value)
     try:
         if day := parse_date(value):
             moment = datetime.combine(day, time(), tzinfo=UTC)
@@ -275,23 +299,41 @@ def _decode(data, name):
         ) from None
 
 
+def _parse_int(digits):
+    # Python refuses to convert more than 4,300 digits (a ValueError, not a JSON error);
+    # no field takes a number, so a float (inf if need be) lets the record be refused
+    # by name and line like any other.
+    return int(digits) if len(digits) <= 4000 else float(digits)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+
 def _jsonl_records(text, name):
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield f"{name} line {number}", json.loads(line)
+            yield f"{name} line {number}", _DECODER.decode(line)
         except json.JSONDecodeError as error:
             raise InvalidArticle(f"{name} line {number}: invalid JSON ({error.msg})") from None
+        except RecursionError:
+            raise InvalidArticle(
+                f"{name} line {number}: invalid JSON (nested too deeply)"
+            ) from None
 
 
 def _json_records(text, name):
     """An object, or a list of objects; each record is named by the line it starts on."""
-    decoder = json.JSONDecoder()
+    decoder = _DECODER
     try:
         document = decoder.decode(text)
     except json.JSONDecodeError as error:
         raise InvalidArticle(f"{name} line {error.lineno}: invalid JSON ({error.msg})") from None
+    except RecursionError:
+        raise InvalidArticle(
+            f"{name} line {_line_of_depth(text)}: invalid JSON (nested too deeply)"
+        ) from None
     if isinstance(document, dict):
         return [(f"{name} line {_line_of_first(text, '{')}", document)]
     if not isinstance(document, list):
@@ -306,6 +348,24 @@ def _json_records(text, name):
         _, index = decoder.raw_decode(text, index)
         records.append((f"{name} line {line}", item))
     return records
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+# A record is an object in a list: anything nested this deep is not one.
+_ABSURD_DEPTH = 100
+
+
+def _line_of_depth(text):
+    """The line where the JSON text first nests deeper than _ABSURD_DEPTH (strings skipped)."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        if token.group() in ("[", "{"):
+            depth += 1
+            if depth > _ABSURD_DEPTH:
+                return text.count("\n", 0, token.start()) + 1
+        elif token.group() in ("]", "}"):
+            depth -= 1
+    return 1
 
 
 def _line_of_first(text, char):
