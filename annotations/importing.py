@@ -48,7 +48,11 @@ class ImportResult:
 
 
 def content_hash(body):
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    """SHA-256 of the body with its line endings made \\n: a text pasted in a browser
+    (\\r\\n) and the same text from a file are the same article. A text without \\r
+    hashes as it always did (migration 0010 rehashed the stored ones with \\r)."""
+    normalised = body.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def split_bucket(digest):

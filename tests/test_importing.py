@@ -1,4 +1,6 @@
 import csv
+import hashlib
+import importlib
 import io
 import json
 import re
@@ -11,7 +13,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from annotations.exporting import ExportFilters, _python_chunks, export_query, gather, stream_export
-from annotations.importing import InvalidArticle, derive_title, import_article, read_records
+from annotations.importing import (
+    InvalidArticle,
+    content_hash,
+    derive_title,
+    import_article,
+    read_records,
+)
 from annotations.models import Article, Project, Sentence
 from tests.factories import api, make_article, make_project
 
@@ -353,3 +361,64 @@ def test_admin_upload_with_record_projects(client, staff):
     assert dict(Article.objects.values_list("body", "project__slug")) == {
         "A.": "desk", "B.": "default",
     }
+
+
+# Line endings: a browser sends a pasted text with \r\n, a file usually has \n.
+
+
+def test_texts_that_differ_only_in_line_endings_are_the_same_article():
+    first = import_article(body="Headline\r\nOne claim. Another.\r\n")
+    for body in ("Headline\nOne claim. Another.\n", "Headline\rOne claim. Another.\r"):
+        again = import_article(body=body)
+        assert not again.created and again.article == first.article
+    assert Article.objects.get().body == "Headline\r\nOne claim. Another.\r\n"
+
+
+def test_a_text_without_carriage_returns_keeps_its_hash_and_split():
+    """Articles stored before line endings were normalised keep their hash and split."""
+    body = "Headline\nOne claim. Another.\n"
+    assert content_hash(body) == hashlib.sha256(body.encode()).hexdigest()
+    assert content_hash(body.replace("\n", "\r\n")) == content_hash(body)
+
+
+def test_pasted_text_and_the_same_text_as_a_file_are_one_article(client, staff):
+    client.force_login(staff)
+    text = "Pasted headline\nFirst claim. Second claim.\n"
+    pasted = text.replace("\n", "\r\n")  # what a browser sends from a textarea
+    client.post("/admin/annotations/article/import/", {"project": "default", "body": pasted})
+    upload = SimpleUploadedFile("same.txt", text.encode())
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload}, follow=True)
+    assert b"0 article(s) imported, 1 already there" in response.content
+    assert Article.objects.get().body == pasted  # as typed, never rewritten
+
+
+def test_migration_rehashes_the_articles_with_carriage_returns():
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "annotations.migrations.0010_content_hash_line_endings"
+    )
+    project = make_project("desk")
+
+    def stored(body):
+        """An article as the import stored it before: the hash of the raw body."""
+        legacy = hashlib.sha256(body.encode()).hexdigest()
+        return Article.objects.create(
+            project=project, title="T", body=body, content_hash=legacy, split_bucket=7
+        )
+
+    pasted = stored("Pasted.\r\nTwice.\r\n")
+    plain = stored("Plain.\nText.\n")
+    twin = stored("Twin.\nText.\n")
+    twin_pasted = stored("Twin.\r\nText.\r\n")  # imported twice before the fix
+    migration.rehash_line_endings(apps, None)
+
+    hashes = dict(Article.objects.values_list("pk", "content_hash"))
+    assert hashes[pasted.pk] == content_hash("Pasted.\nTwice.\n")
+    assert hashes[plain.pk] == content_hash("Plain.\nText.\n")
+    assert hashes[twin.pk] == content_hash("Twin.\nText.\n")
+    assert hashes[twin_pasted.pk] == hashlib.sha256(b"Twin.\r\nText.\r\n").hexdigest()
+    # An article never moves between dataset splits.
+    assert set(Article.objects.values_list("split_bucket", flat=True)) == {7}
+    assert not import_article(body="Pasted.\nTwice.\n", project=project).created
