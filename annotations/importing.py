@@ -1,8 +1,10 @@
 """Importing articles: validate, segment and store, all or nothing.
 
-`import_article` stores one article; `read_records` parses a `.txt`, `.json` or `.jsonl`
-file into article records, naming the file and line of the first bad one; `import_records`
-stores many in one transaction. The API, the admin and the command all go through these.
+`clean_record` checks one article record and `store_article` stores it; `import_article`
+does both. `read_records` parses a `.txt`, `.json` or `.jsonl` file into (where, record)
+pairs; `import_records` checks every record, then stores them all in one transaction, or
+raises InvalidRecords naming each invalid one by file and line. The API, the admin and the
+command all go through these.
 """
 
 import hashlib
@@ -27,6 +29,8 @@ DERIVED_TITLE_LENGTH = 120
 # A publication date before this year or after next year is a typo. The bound also keeps
 # every stored date inside what Python, SQLite and PostgreSQL can all hold in any time zone.
 EARLIEST_YEAR = 1900
+# An import names at most this many invalid records (and counts the rest).
+ERRORS_LISTED = 50
 
 
 class InvalidArticle(ValueError):
@@ -39,6 +43,25 @@ class UnknownProject(InvalidArticle):
 
 class ArticleTooLarge(InvalidArticle):
     pass
+
+
+class InvalidRecords(InvalidArticle):
+    """Every invalid record of an import, each as "where: what"."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.listed()))
+
+    @property
+    def heading(self):
+        count = len(self.errors)
+        return f"{count} invalid record{'s' if count != 1 else ''}; nothing was imported"
+
+    def listed(self, limit=None):
+        """The first `limit` errors (default ERRORS_LISTED), then "and N more"."""
+        limit = limit or ERRORS_LISTED
+        more = len(self.errors) - limit
+        return self.errors[:limit] + ([f"and {more} more"] if more > 0 else [])
 
 
 @dataclass(frozen=True)
@@ -241,21 +264,30 @@ def import_records(records, *, project=None, imported_by=None, progress=None):
     """Import (where, record) pairs in one transaction: any invalid record stores nothing.
 
     `project` (a Project or slug; None: `default`) takes the records that name none; a
-    record's own `project` wins. `where` names the record in errors ("file.jsonl line 3");
-    `progress` is called after each record. Returns the ImportResults.
+    record's own `project` wins. Every record is checked before any is stored; invalid
+    ones raise InvalidRecords listing each, named by `where` ("file.jsonl line 3"). A
+    record may be an InvalidArticle already (a line that is not JSON). `progress` is
+    called after each stored record. Returns the ImportResults.
     """
+    project = _clean_project(project)
+    checked, errors = [], []
+    for where, record in records:
+        try:
+            if isinstance(record, InvalidArticle):
+                raise record
+            if not isinstance(record, dict):
+                raise InvalidArticle(
+                    f"expected an object with a body, got {type(record).__name__}"
+                )
+            checked.append(clean_record(record, project=project))
+        except InvalidArticle as error:
+            errors.append(f"{where}: {error}")
+    if errors:
+        raise InvalidRecords(errors)
     results = []
     with transaction.atomic():
-        for where, record in records:
-            try:
-                if not isinstance(record, dict):
-                    raise InvalidArticle(
-                        f"expected an object with a body, got {type(record).__name__}"
-                    )
-                cleaned = clean_record(record, project=project)
-                results.append(store_article(cleaned, imported_by=imported_by))
-            except InvalidArticle as error:
-                raise InvalidArticle(f"{where}: {error}") from None
+        for cleaned in checked:
+            results.append(store_article(cleaned, imported_by=imported_by))
             if progress:
                 progress()
     return results
@@ -264,8 +296,9 @@ def import_records(records, *, project=None, imported_by=None, progress=None):
 def read_records(path, *, title=None):
     """Parse a .txt, .json or .jsonl file into (where, record) pairs.
 
-    A .txt file is one article (`title` optional). Raises InvalidArticle naming the
-    file and line of the first problem.
+    A .txt file is one article (`title` optional). A .jsonl line that is not JSON comes
+    as (where, InvalidArticle), for import_records to report with the other invalid
+    records; any other problem with the file raises InvalidArticle naming file and line.
     """
     path = Path(path)
     try:
@@ -318,13 +351,12 @@ def _jsonl_records(text, name):
         if not line.strip():
             continue
         try:
-            yield f"{name} line {number}", _DECODER.decode(line)
+            record = _DECODER.decode(line)
         except json.JSONDecodeError as error:
-            raise InvalidArticle(f"{name} line {number}: invalid JSON ({error.msg})") from None
+            record = InvalidArticle(f"invalid JSON ({error.msg})")
         except RecursionError:
-            raise InvalidArticle(
-                f"{name} line {number}: invalid JSON (nested too deeply)"
-            ) from None
+            record = InvalidArticle("invalid JSON (nested too deeply)")
+        yield f"{name} line {number}", record
 
 
 def _json_records(text, name):

@@ -1,5 +1,6 @@
 import csv
 import hashlib
+import html
 import importlib
 import io
 import json
@@ -300,7 +301,8 @@ def test_command_exits_non_zero_on_bad_input(tmp_path):
     import subprocess
     import sys
 
-    path = write(tmp_path, "bad.jsonl", "{nope}\n")
+    # A file that is not JSON at all fails before the (here empty) database is read.
+    path = write(tmp_path, "bad.json", "{nope}\n")
     done = subprocess.run(
         [sys.executable, "manage.py", "import_articles", path],
         capture_output=True,
@@ -310,7 +312,7 @@ def test_command_exits_non_zero_on_bad_input(tmp_path):
              "PATH": "/usr/bin:/bin", "ENV_FILE": ""},
     )
     assert done.returncode == 1
-    assert "bad.jsonl line 1: invalid JSON" in done.stderr
+    assert "bad.json line 1: invalid JSON" in done.stderr
 
 
 def test_json_records_are_named_by_their_starting_line(tmp_path):
@@ -422,3 +424,81 @@ def test_migration_rehashes_the_articles_with_carriage_returns():
     # An article never moves between dataset splits.
     assert set(Article.objects.values_list("split_bucket", flat=True)) == {7}
     assert not import_article(body="Pasted.\nTwice.\n", project=project).created
+
+
+# Every invalid record is reported, not only the first.
+
+BAD_BATCH = "\n".join([
+    '{"body": "Fine."}',
+    '{"body": ""}',
+    '{"body": "Fine too.", "url": "ftp://x.org/f"}',
+    '{"body": "oops",}',
+    '["not an object"]',
+    '{"body": "Also fine.", "colour": "red"}',
+])
+BAD_BATCH_ERRORS = [
+    "batch.jsonl line 2: body is missing or empty",
+    "batch.jsonl line 3: url must be an http(s) address, not 'ftp://x.org/f'",
+    "batch.jsonl line 4: invalid JSON (Expecting property name enclosed in double quotes)",
+    "batch.jsonl line 5: expected an object with a body, got list",
+    "batch.jsonl line 6: unknown field 'colour'; allowed fields: body, title, source, url, "
+    "published_at, language, project",
+]
+
+
+def test_command_reports_every_invalid_record(tmp_path):
+    with pytest.raises(CommandError) as raised:
+        call_command("import_articles", write(tmp_path, "batch.jsonl", BAD_BATCH))
+    assert str(raised.value).splitlines() == [
+        "5 invalid records; nothing was imported:",
+        *(f"  {error}" for error in BAD_BATCH_ERRORS),
+    ]
+    assert Article.objects.count() == 0
+
+
+def test_at_most_fifty_invalid_records_are_listed(tmp_path):
+    lines = ['{"body": ""}'] * 120
+    with pytest.raises(CommandError) as raised:
+        call_command("import_articles", write(tmp_path, "empty.jsonl", "\n".join(lines)))
+    report = str(raised.value).splitlines()
+    assert report[0] == "120 invalid records; nothing was imported:"
+    assert report[1:51] == [f"  empty.jsonl line {n}: body is missing or empty"
+                            for n in range(1, 51)]
+    assert report[51:] == ["  and 70 more"]
+
+
+def test_admin_import_lists_every_invalid_record(client, staff):
+    client.force_login(staff)
+    upload = SimpleUploadedFile("batch.jsonl", BAD_BATCH.encode())
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload})
+    assert response.status_code == 200
+    errors = [html.unescape(item) for item in re.findall(
+        r"<li>(.*?)</li>", response.content.decode().split('class="errornote"')[1]
+        .split("</ul>")[0])]
+    assert errors == BAD_BATCH_ERRORS
+    assert b"5 invalid records; nothing was imported" in response.content
+    assert not Article.objects.exists()
+
+
+def test_admin_import_links_each_imported_article(client, staff):
+    existing = make_article("Already here. Yes.")
+    client.force_login(staff)
+    upload = SimpleUploadedFile(
+        "batch.jsonl",
+        b'{"body": "First <b>one</b>.", "title": "First <b>"}\n'
+        b'{"body": "Second one."}\n'
+        b'{"body": "Already here. Yes."}\n',
+    )
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload}, follow=True)
+    page = response.content.decode()
+    assert "2 article(s) imported, 1 already there." in page
+    first, second = Article.objects.exclude(pk=existing.pk).order_by("pk")
+    for article in (first, second, existing):
+        assert f'href="/articles/{article.pk}/"' in page
+        assert f'href="/admin/annotations/article/{article.pk}/change/"' in page
+    assert "First &lt;b&gt;" in page and "First <b>" not in page
+    # Shown once: a reload of the page does not list them again.
+    assert f'href="/articles/{first.pk}/"' not in client.get(
+        "/admin/annotations/article/import/").content.decode()
