@@ -11,10 +11,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .annotating import delete_annotation, save_annotation
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
-from .importing import InvalidArticle, import_records, parse_records
+from .importing import InvalidArticle, InvalidRecords, import_records, parse_records
 from .models import DEFAULT_PROJECT_SLUG, Annotation, Article, Label, Project, Sentence, Verdict
 from .progress import with_progress
 from .tallies import refresh
+
+# The import page links the articles of an import just done, at most this many.
+IMPORTED_LISTED = 200
+IMPORTED_SESSION_KEY = "annotations_imported_articles"
 
 
 class ImportForm(forms.Form):
@@ -202,6 +206,10 @@ class ArticleAdmin(admin.ModelAdmin):
                     form.records(), project=form.cleaned_data["project"],
                     imported_by=request.user,
                 )
+            except InvalidRecords as error:
+                form.add_error(None, f"{error.heading}:")
+                for line in error.listed():
+                    form.add_error(None, line)
             except InvalidArticle as error:
                 form.add_error(None, f"{error}. Nothing was imported.")
             else:
@@ -211,13 +219,25 @@ class ArticleAdmin(admin.ModelAdmin):
                     f"{created} article(s) imported, {len(results) - created} already there.",
                     messages.SUCCESS,
                 )
-                return redirect("admin:annotations_article_changelist")
+                # Listed once, on the page the browser is sent to (a reload lists nothing).
+                request.session[IMPORTED_SESSION_KEY] = [
+                    [result.article.pk, result.created] for result in results[:IMPORTED_LISTED]
+                ] + [len(results)]
+                return redirect("admin:annotations_article_import")
         return render(
             request,
             "admin/annotations/article/import.html",
             {**self.admin_site.each_context(request), "form": form, "opts": self.model._meta,
-             "title": "Import articles"},
+             "title": "Import articles", **self._imported(request)},
         )
+
+    def _imported(self, request):
+        """The articles of the import just done, for links: {imported: [(article, created)],
+        more: how many are not listed}; one query."""
+        *pairs, total = request.session.pop(IMPORTED_SESSION_KEY, None) or [0]
+        articles = Article.objects.select_related("project").in_bulk(pk for pk, _ in pairs)
+        imported = [(articles[pk], created) for pk, created in pairs if pk in articles]
+        return {"imported": imported, "more": total - len(pairs)}
 
     @admin.display(ordering="sentence_count", description="sentences")
     def sentence_count(self, article):

@@ -1,20 +1,24 @@
 """Importing articles: validate, segment and store, all or nothing.
 
-`import_article` stores one article; `read_records` parses a `.txt`, `.json` or `.jsonl`
-file into article records, naming the file and line of the first bad one; `import_records`
-stores many in one transaction. The API, the admin and the command all go through these.
+`clean_record` checks one article record and `store_article` stores it; `import_article`
+does both. `read_records` parses a `.txt`, `.json` or `.jsonl` file into (where, record)
+pairs; `import_records` checks every record, then stores them all in one transaction, or
+raises InvalidRecords naming each invalid one by file and line. The API, the admin and the
+command all go through these.
 """
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.timezone import is_naive, make_aware
 
 from .models import DEFAULT_PROJECT_SLUG, Article, ArticleTally, Project, Sentence
 from .segmentation import split_sentences
@@ -22,6 +26,11 @@ from .segmentation import split_sentences
 FIELDS = ("body", "title", "source", "url", "published_at", "language", "project")
 TITLE_MAX_LENGTH = 500
 DERIVED_TITLE_LENGTH = 120
+# A publication date before this year or after next year is a typo. The bound also keeps
+# every stored date inside what Python, SQLite and PostgreSQL can all hold in any time zone.
+EARLIEST_YEAR = 1900
+# An import names at most this many invalid records (and counts the rest).
+ERRORS_LISTED = 50
 
 
 class InvalidArticle(ValueError):
@@ -36,6 +45,25 @@ class ArticleTooLarge(InvalidArticle):
     pass
 
 
+class InvalidRecords(InvalidArticle):
+    """Every invalid record of an import, each as "where: what"."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("\n".join(self.listed()))
+
+    @property
+    def heading(self):
+        count = len(self.errors)
+        return f"{count} invalid record{'s' if count != 1 else ''}; nothing was imported"
+
+    def listed(self, limit=None):
+        """The first `limit` errors (default ERRORS_LISTED), then "and N more"."""
+        limit = limit or ERRORS_LISTED
+        more = len(self.errors) - limit
+        return self.errors[:limit] + ([f"and {more} more"] if more > 0 else [])
+
+
 @dataclass(frozen=True)
 class ImportResult:
     article: Article
@@ -43,7 +71,11 @@ class ImportResult:
 
 
 def content_hash(body):
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    """SHA-256 of the body with its line endings made \\n: a text pasted in a browser
+    (\\r\\n) and the same text from a file are the same article. A text without \\r
+    hashes as it always did (migration 0010 rehashed the stored ones with \\r)."""
+    normalised = body.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def split_bucket(digest):
@@ -71,8 +103,10 @@ def get_project(slug):
         ) from None
 
 
-def clean_record(record):
-    """Check one article record (a dict) and return it with normalised values.
+def clean_record(record, *, project=None):
+    """Check one article record (a dict) and return it with normalised values and
+    `project`, the Project it goes to: the record's own `project` slug, else `project`
+    (a Project or a slug), else the `default` project.
 
     Raises InvalidArticle naming the first problem found.
     """
@@ -84,32 +118,54 @@ def clean_record(record):
     body = record.get("body")
     if not isinstance(body, str) or not body.strip():
         raise InvalidArticle("body is missing or empty")
+    _check_text("body", body)
     size = len(body.encode("utf-8"))
     if size > settings.ARTICLE_MAX_BYTES:
         raise ArticleTooLarge(
             f"body is {size:,} bytes; the limit is {settings.ARTICLE_MAX_BYTES:,} "
             "(set ARTICLE_MAX_BYTES to raise it)"
         )
-    if "\x00" in body:
-        raise InvalidArticle("body contains a NUL character")
     cleaned = {"body": body}
     for name, limit in (("title", TITLE_MAX_LENGTH), ("source", 200), ("language", 16)):
         value = record.get(name)
         if value in (None, ""):
             continue
-        if not isinstance(value, str) or "\x00" in value:
-            raise InvalidArticle(f"{name} must be a string without NUL characters")
+        if not isinstance(value, str):
+            raise InvalidArticle(f"{name} must be a string")
         if len(value) > limit:
             raise InvalidArticle(f"{name} is longer than {limit} characters")
-        cleaned[name] = value.strip()
+        cleaned[name] = _check_text(name, value).strip()
     cleaned["url"] = _clean_url(record.get("url"))
     cleaned["published_at"] = _clean_datetime(record.get("published_at"))
-    project = record.get("project")
-    if project not in (None, ""):
-        if not isinstance(project, str):
-            raise InvalidArticle("project must be a project slug")
-        cleaned["project"] = project
+    own = record.get("project")
+    cleaned["project"] = _clean_project(project if own in (None, "") else own)
     return cleaned
+
+
+def _check_text(name, value):
+    """Refuse what no database stores as text and what cannot be written as UTF-8: a NUL
+    character or a lone surrogate (JSON escapes such as \\u0000 and \\ud800 carry both)."""
+    if "\x00" in value:
+        raise InvalidArticle(f"{name} contains a NUL character")
+    if surrogate := _SURROGATE.search(value):
+        raise InvalidArticle(
+            f"{name} contains a lone surrogate (U+{ord(surrogate.group()):04X}), which is "
+            "not a character: check the text's \\u escapes"
+        )
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean_project(value):
+    if isinstance(value, Project):
+        return value
+    if value in (None, ""):
+        return get_project(DEFAULT_PROJECT_SLUG)
+    if not isinstance(value, str):
+        raise InvalidArticle("project must be a project slug")
+    return get_project(_check_text("project", value))
 
 
 def _clean_url(value):
@@ -117,6 +173,13 @@ def _clean_url(value):
         return ""
     if not isinstance(value, str) or len(value) > 2000:
         raise InvalidArticle("url must be a string of at most 2000 characters")
+    _check_text("url", value)
+    # urlsplit silently drops tabs and newlines; a stored link must be the one given.
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in value):
+        raise InvalidArticle(
+            f"url must be an http(s) address without spaces or control characters, "
+            f"not {value!r}"
+        )
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidArticle(f"url must be an http(s) address, not {value!r}")
@@ -124,34 +187,52 @@ def _clean_url(value):
 
 
 def _clean_datetime(value):
+    """An aware datetime in UTC. A date alone is that day at 00:00 UTC, so that every
+    export (always in UTC) writes the date given; a time without an offset is read in
+    TIME_ZONE."""
     if value in (None, ""):
         return None
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 64:
         raise InvalidArticle("published_at must be an ISO 8601 date or date-time string")
+    _check_text("published_at", value)
     try:
-        moment = parse_datetime(value)
-        if moment is None and (day := parse_date(value)):
-            moment = parse_datetime(day.isoformat() + "T00:00:00")
+        if day := parse_date(value):
+            moment = datetime.combine(day, time(), tzinfo=UTC)
+        else:
+            moment = parse_datetime(value)
     except ValueError:
         moment = None
     if moment is None:
         raise InvalidArticle(f"published_at {value!r} is not an ISO 8601 date or date-time")
-    return make_aware(moment) if is_naive(moment) else moment
+    latest = timezone.now().year + 1
+    if not EARLIEST_YEAR <= moment.year <= latest:
+        raise InvalidArticle(
+            f"published_at {value!r} is out of range: the year must be "
+            f"{EARLIEST_YEAR} to {latest}"
+        )
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    # In UTC: PostgreSQL refuses offsets past 15:59 that Python accepts (up to 23:59).
+    return moment.astimezone(UTC)
 
 
-def import_article(*, body=None, project=None, imported_by=None, **fields):
+def import_article(*, project=None, imported_by=None, **record):
     """Segment and store one article; return ImportResult(article, created).
 
-    `project` is the default Project or slug (None: the `default` project); a `project`
-    slug among `fields` wins over it. The same body in the same project again returns
+    `record` holds the article's fields (body, title, ...); `project` is a Project or a
+    slug (None: the `default` project). The same body in the same project again returns
     the existing article with created=False. Raises InvalidArticle.
     """
-    cleaned = clean_record({"body": body, **fields})
-    slug = cleaned.pop("project", None)
-    if slug or not isinstance(project, Project):
-        project = get_project(slug or project or DEFAULT_PROJECT_SLUG)
+    return store_article(clean_record(record, project=project), imported_by=imported_by)
+
+
+def store_article(cleaned, *, imported_by=None):
+    """Store a record checked by clean_record; return ImportResult(article, created)."""
+    cleaned = dict(cleaned)
+    project, body = cleaned.pop("project"), cleaned["body"]
     digest = content_hash(body)
-    existing = Article.objects.filter(project=project, content_hash=digest).first()
+    same_text = Article.objects.filter(project=project, content_hash=digest)
+    existing = same_text.select_related("project").first()
     if existing:
         return ImportResult(existing, created=False)
     cleaned.setdefault("title", derive_title(body))
@@ -172,7 +253,7 @@ def import_article(*, body=None, project=None, imported_by=None, **fields):
             ArticleTally.objects.create(article=article, sentences=len(spans))
     except IntegrityError:
         # Someone imported the same body at the same moment: theirs stands.
-        existing = Article.objects.filter(project=project, content_hash=digest).first()
+        existing = same_text.select_related("project").first()
         if existing is None:
             raise
         return ImportResult(existing, created=False)
@@ -182,20 +263,31 @@ def import_article(*, body=None, project=None, imported_by=None, **fields):
 def import_records(records, *, project=None, imported_by=None, progress=None):
     """Import (where, record) pairs in one transaction: any invalid record stores nothing.
 
-    `where` names the record in errors ("file.jsonl line 3"); `progress` is called after
-    each record. Returns the ImportResults.
+    `project` (a Project or slug; None: `default`) takes the records that name none; a
+    record's own `project` wins. Every record is checked before any is stored; invalid
+    ones raise InvalidRecords listing each, named by `where` ("file.jsonl line 3"). A
+    record may be an InvalidArticle already (a line that is not JSON). `progress` is
+    called after each stored record. Returns the ImportResults.
     """
+    project = _clean_project(project)
+    checked, errors = [], []
+    for where, record in records:
+        try:
+            if isinstance(record, InvalidArticle):
+                raise record
+            if not isinstance(record, dict):
+                raise InvalidArticle(
+                    f"expected an object with a body, got {type(record).__name__}"
+                )
+            checked.append(clean_record(record, project=project))
+        except InvalidArticle as error:
+            errors.append(f"{where}: {error}")
+    if errors:
+        raise InvalidRecords(errors)
     results = []
     with transaction.atomic():
-        for where, record in records:
-            try:
-                if not isinstance(record, dict):
-                    raise InvalidArticle(
-                        f"expected an object with a body, got {type(record).__name__}"
-                    )
-                results.append(import_article(project=project, imported_by=imported_by, **record))
-            except InvalidArticle as error:
-                raise InvalidArticle(f"{where}: {error}") from None
+        for cleaned in checked:
+            results.append(store_article(cleaned, imported_by=imported_by))
             if progress:
                 progress()
     return results
@@ -204,8 +296,9 @@ def import_records(records, *, project=None, imported_by=None, progress=None):
 def read_records(path, *, title=None):
     """Parse a .txt, .json or .jsonl file into (where, record) pairs.
 
-    A .txt file is one article (`title` optional). Raises InvalidArticle naming the
-    file and line of the first problem.
+    A .txt file is one article (`title` optional). A .jsonl line that is not JSON comes
+    as (where, InvalidArticle), for import_records to report with the other invalid
+    records; any other problem with the file raises InvalidArticle naming file and line.
     """
     path = Path(path)
     try:
@@ -243,23 +336,40 @@ def _decode(data, name):
         ) from None
 
 
+def _parse_int(digits):
+    # Python refuses to convert more than 4,300 digits (a ValueError, not a JSON error);
+    # no field takes a number, so a float (inf if need be) lets the record be refused
+    # by name and line like any other.
+    return int(digits) if len(digits) <= 4000 else float(digits)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+
 def _jsonl_records(text, name):
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield f"{name} line {number}", json.loads(line)
+            record = _DECODER.decode(line)
         except json.JSONDecodeError as error:
-            raise InvalidArticle(f"{name} line {number}: invalid JSON ({error.msg})") from None
+            record = InvalidArticle(f"invalid JSON ({error.msg})")
+        except RecursionError:
+            record = InvalidArticle("invalid JSON (nested too deeply)")
+        yield f"{name} line {number}", record
 
 
 def _json_records(text, name):
     """An object, or a list of objects; each record is named by the line it starts on."""
-    decoder = json.JSONDecoder()
+    decoder = _DECODER
     try:
         document = decoder.decode(text)
     except json.JSONDecodeError as error:
         raise InvalidArticle(f"{name} line {error.lineno}: invalid JSON ({error.msg})") from None
+    except RecursionError:
+        raise InvalidArticle(
+            f"{name} line {_line_of_depth(text)}: invalid JSON (nested too deeply)"
+        ) from None
     if isinstance(document, dict):
         return [(f"{name} line {_line_of_first(text, '{')}", document)]
     if not isinstance(document, list):
@@ -274,6 +384,24 @@ def _json_records(text, name):
         _, index = decoder.raw_decode(text, index)
         records.append((f"{name} line {line}", item))
     return records
+
+
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+# A record is an object in a list: anything nested this deep is not one.
+_ABSURD_DEPTH = 100
+
+
+def _line_of_depth(text):
+    """The line where the JSON text first nests deeper than _ABSURD_DEPTH (strings skipped)."""
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        if token.group() in ("[", "{"):
+            depth += 1
+            if depth > _ABSURD_DEPTH:
+                return text.count("\n", 0, token.start()) + 1
+        elif token.group() in ("]", "}"):
+            depth -= 1
+    return 1
 
 
 def _line_of_first(text, char):

@@ -73,7 +73,9 @@ class Article(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     body = models.TextField(help_text="The exact text as imported, never rewritten.")
-    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the body.")
+    content_hash = models.CharField(
+        max_length=64, help_text="SHA-256 of the body with its line endings made \\n."
+    )
     split_bucket = models.PositiveSmallIntegerField(
         default=0,
         editable=False,

@@ -1,11 +1,16 @@
 """Hostile input: a clear 4xx or a safe rendering, never a 500, nothing half-stored."""
 
+import html
 import json
+import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from annotations.annotating import save_annotation
+from annotations.importing import InvalidArticle, import_article
 from annotations.models import Annotation, Article
 from tests.factories import api, make_article
 
@@ -189,3 +194,86 @@ def test_id_filters_past_64_bits_are_a_400(staff):
     for path in ("/api/export/annotations/", "/api/export/claimreview/", "/api/annotations/",
                  "/api/stats/"):
         assert api(staff).get(path, {"article": huge}).status_code == 400, path
+
+
+# Hostile import files: the all-or-nothing error naming file and line, from the command
+# and the admin page alike. JSON escapes can carry what no database stores as text.
+HOSTILE_FILES = [
+    ("surrogate.jsonl", '{"body": "Fine."}\n{"body": "a \\ud800 b"}\n',
+     r"surrogate.jsonl line 2: body contains a lone surrogate \(U\+D800\)"),
+    *[(f"surrogate-{field}.json", f'[\n{{"body": "Fine.", "{field}": "x\\udfff"}}\n]',
+       rf"surrogate-{field}.json line 2: {field} contains a lone surrogate \(U\+DFFF\)")
+      for field in ("title", "source", "url", "published_at", "language", "project")],
+    ("surrogate-key.jsonl", '{"body": "Fine.", "\\ud800": 1}\n',
+     r"surrogate-key.jsonl line 1: unknown field '\\ud800'"),
+    *[(f"nul-{field}.jsonl", f'{{"body": "Fine."}}\n{{"body": "Too.", "{field}": "x\\u0000"}}\n',
+       rf"nul-{field}.jsonl line 2: {field} contains a NUL character")
+      for field in ("title", "source", "url", "published_at", "language", "project")],
+    ("url-space.jsonl", '{"body": "Fine.", "url": "https://example.org/a\\nb"}\n',
+     r"url-space.jsonl line 1: url must be an http\(s\) address without spaces"),
+    ("date.jsonl", '{"body": "Fine.", "published_at": "9999-12-31T23:00:00-05:00"}\n',
+     r"date.jsonl line 1: published_at '9999-12-31T23:00:00-05:00' is out of range"),
+    ("deep.json", "\n" + "[" * 100_000 + "]" * 100_000,
+     r"deep.json line 2: invalid JSON \(nested too deeply\)"),
+    ("deep.jsonl", '{"body": "Fine."}\n' + '{"body": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+     r"deep.jsonl line 2: invalid JSON \(nested too deeply\)"),
+    ("digits.jsonl", '{"body": "Fine."}\n{"body": ' + "9" * 5000 + "}\n",
+     r"digits.jsonl line 2: body is missing or empty"),
+]
+HOSTILE_IDS = [name for name, _, _ in HOSTILE_FILES]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), HOSTILE_FILES, ids=HOSTILE_IDS)
+def test_hostile_import_files_are_refused_by_the_command(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match=message):
+        call_command("import_articles", str(path))
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(("name", "content", "message"), HOSTILE_FILES, ids=HOSTILE_IDS)
+def test_hostile_import_files_are_refused_by_the_admin(client, staff, name, content, message):
+    client.force_login(staff)
+    upload = SimpleUploadedFile(name, content.encode())
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload})
+    assert response.status_code == 200
+    assert re.search(message, html.unescape(response.content.decode()))
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize("fields", [
+    {"body": "a \ud800 b"},
+    {"body": "Fine.", "title": "\udfff"},
+    {"body": "Fine.", "url": "https://example.org/\ud800"},
+    {"body": "Fine.", "url": "https://example.org/\x00"},
+    {"body": "Fine.", "source": "\x00"},
+    {"body": "Fine.", "project": "\ud800"},
+    {"body": "Fine.", "published_at": "0001-01-01T00:00:00+01:00"},
+    {"body": "Fine.", "published_at": "9999-12-31T23:00:00-05:00"},
+    {"body": "Fine.", "published_at": "2025-01-01\ud800"},
+], ids=repr)
+def test_hostile_articles_over_the_api_are_400s(staff, fields):
+    raw = json.dumps(fields)  # escapes the surrogates as \ud800, as an attacker would send them
+    response = api(staff).post("/api/articles/", raw, content_type="application/json")
+    assert response.status_code == 400
+    assert not Article.objects.exists()
+
+
+def test_deeply_nested_article_over_the_api_is_a_400(staff):
+    raw = '{"body": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = api(staff).post("/api/articles/", raw, content_type="application/json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("fields", [
+    {"body": "a \ud800 b"},
+    {"body": "Fine.", "title": "x\udfff"},
+    {"body": "Fine.", "url": "https://example.org/\x00"},
+    {"body": "Fine.", "project": "a\x00"},
+], ids=repr)
+def test_the_import_service_refuses_what_no_database_stores(fields):
+    with pytest.raises(InvalidArticle):
+        import_article(**fields)
+    assert not Article.objects.exists()

@@ -1,12 +1,28 @@
+import csv
+import hashlib
+import html
+import importlib
+import io
 import json
+import re
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone
 
-from annotations.importing import InvalidArticle, derive_title, import_article, read_records
+from annotations.exporting import ExportFilters, _python_chunks, export_query, gather, stream_export
+from annotations.importing import (
+    InvalidArticle,
+    content_hash,
+    derive_title,
+    import_article,
+    read_records,
+)
 from annotations.models import Article, Project, Sentence
-from tests.factories import make_project
+from tests.factories import api, make_article, make_project
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 DEMO_BODY = (DEMO / "ukraine-peace-plan-talks.txt").read_text(encoding="utf-8")
@@ -82,6 +98,91 @@ def test_metadata_is_validated_and_stored():
     ).article
     assert article.published_at.isoformat() == "2025-12-04T00:00:00+00:00"
     assert (article.source, article.url) == ("Wire", "https://example.com/a")
+
+
+def next_year():
+    return timezone.now().year + 1
+
+
+@pytest.mark.parametrize(
+    "published_at",
+    [
+        "0001-01-01T00:00:00+01:00",  # before year 1 in UTC: PostgreSQL stores it, Python can't
+        "9999-12-31T23:00:00-05:00",  # after year 9999 in UTC
+        "1899-12-31",
+        "{after}-01-01",
+    ],
+)
+def test_published_at_outside_1900_to_next_year_is_refused(published_at):
+    published_at = published_at.format(after=next_year() + 1)
+    message = f"published_at '{published_at}' is out of range: the year must be 1900 to "
+    with pytest.raises(InvalidArticle, match=re.escape(message + str(next_year()))):
+        import_article(body="Text.", published_at=published_at)
+    assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("published_at", "stored"),
+    [
+        ("1900-01-01T00:00:00+01:00", "1899-12-31T23:00:00+00:00"),
+        ("{next}-12-31T23:00:00-05:00", "{after}-01-01T04:00:00+00:00"),
+        # Python takes offsets up to 23:59, PostgreSQL only to 15:59: stored in UTC.
+        ("2025-01-01T00:00:00+20:00", "2024-12-31T04:00:00+00:00"),
+    ],
+)
+def test_published_at_in_range_is_stored_as_the_same_instant(published_at, stored):
+    years = {"next": next_year(), "after": next_year() + 1}
+    article = import_article(body="Text.", published_at=published_at.format(**years)).article
+    article.refresh_from_db()
+    assert article.published_at.isoformat() == stored.format(**years)
+
+
+def test_out_of_range_dates_leave_every_page_working(tmp_path, client, staff):
+    lines = ['{"body": "Fine."}', '{"body": "Bad.", "published_at": "0001-01-01T00:00:00+01:00"}']
+    with pytest.raises(CommandError, match="dates.jsonl line 2: published_at .* out of range"):
+        call_command("import_articles", write(tmp_path, "dates.jsonl", "\n".join(lines)))
+    response = api(staff).post(
+        "/api/articles/", {"body": "Bad.", "published_at": "9999-12-31T23:00:00-05:00"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "out of range" in response.json()["detail"]
+    assert Article.objects.count() == 0
+    make_article(published_at="2025-01-01T00:00:00+20:00")
+    client.force_login(staff)
+    for page in ("/", "/api/articles/", "/admin/annotations/article/", "/admin/dashboard/"):
+        assert client.get(page).status_code == 200, page
+
+
+@override_settings(TIME_ZONE="Asia/Kolkata")
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_exports_write_the_instant_that_was_imported(fmt):
+    """Whatever the server's time zone and whichever path writes the rows (COPY on
+    PostgreSQL, Python elsewhere): a date alone stays that date, an offset is honoured and
+    a time without an offset is read in TIME_ZONE."""
+    given = {
+        "2025-12-04": "2025-12-04T00:00:00.000000Z",
+        "2025-12-04T10:30:00+05:30": "2025-12-04T05:00:00.000000Z",
+        "2025-12-04T10:30:00-08:00": "2025-12-04T18:30:00.000000Z",
+        "2025-12-04T10:30:00": "2025-12-04T05:00:00.000000Z",
+    }
+    for published_at in given:
+        import_article(body=f"Published {published_at}.", published_at=published_at)
+    values, columns = export_query("sentences", ExportFilters())
+    outputs = [
+        b"".join(stream_export("sentences", fmt, ExportFilters())).decode(),
+        b"".join(gather(_python_chunks(values, columns, fmt), fmt)).decode(),
+    ]
+    for output in outputs:
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(output)))
+        elif fmt == "json":
+            rows = json.loads(output)
+        else:
+            rows = [json.loads(line) for line in output.splitlines()]
+        written = {row["text"].removeprefix("Published ")[:-1]: row["article_published_at"]
+                   for row in rows}
+        assert written == given
 
 
 @pytest.mark.parametrize(
@@ -200,7 +301,8 @@ def test_command_exits_non_zero_on_bad_input(tmp_path):
     import subprocess
     import sys
 
-    path = write(tmp_path, "bad.jsonl", "{nope}\n")
+    # A file that is not JSON at all fails before the (here empty) database is read.
+    path = write(tmp_path, "bad.json", "{nope}\n")
     done = subprocess.run(
         [sys.executable, "manage.py", "import_articles", path],
         capture_output=True,
@@ -210,7 +312,7 @@ def test_command_exits_non_zero_on_bad_input(tmp_path):
              "PATH": "/usr/bin:/bin", "ENV_FILE": ""},
     )
     assert done.returncode == 1
-    assert "bad.jsonl line 1: invalid JSON" in done.stderr
+    assert "bad.json line 1: invalid JSON" in done.stderr
 
 
 def test_json_records_are_named_by_their_starting_line(tmp_path):
@@ -223,3 +325,180 @@ def test_default_project_and_role_groups_exist():
 
     assert Project.objects.filter(slug="default", members=None).exists()
     assert set(Group.objects.values_list("name", flat=True)) >= {"reviewer", "adjudicator"}
+
+
+def test_a_record_project_wins_over_the_command_project(tmp_path, capsys):
+    make_project("desk")
+    make_project("wire")
+    files = [
+        write(tmp_path, "a.json", json.dumps([{"body": "A.", "project": "desk"}, {"body": "B."}])),
+        write(tmp_path, "b.jsonl", json.dumps({"body": "C.", "project": "desk"}) + "\n"),
+    ]
+    call_command("import_articles", "--project", "wire", *files)
+
+    assert dict(Article.objects.values_list("body", "project__slug")) == {
+        "A.": "desk", "B.": "wire", "C.": "desk",
+    }
+    assert capsys.readouterr().out.strip() == (
+        "3 created (3 sentences), 0 unchanged, in projects 'desk', 'wire'."
+    )
+
+
+def test_an_unknown_record_project_names_file_and_line(tmp_path):
+    path = write(tmp_path, "a.jsonl", '{"body": "A."}\n{"body": "B.", "project": "nope"}\n')
+    with pytest.raises(CommandError, match="a.jsonl line 2: unknown project 'nope'; existing"):
+        call_command("import_articles", path)
+    assert Article.objects.count() == 0
+
+
+def test_admin_upload_with_record_projects(client, staff):
+    make_project("desk")
+    client.force_login(staff)
+    upload = SimpleUploadedFile(
+        "batch.jsonl", b'{"body": "A.", "project": "desk"}\n{"body": "B."}\n'
+    )
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload})
+    assert response.status_code == 302
+    assert dict(Article.objects.values_list("body", "project__slug")) == {
+        "A.": "desk", "B.": "default",
+    }
+
+
+# Line endings: a browser sends a pasted text with \r\n, a file usually has \n.
+
+
+def test_texts_that_differ_only_in_line_endings_are_the_same_article():
+    first = import_article(body="Headline\r\nOne claim. Another.\r\n")
+    for body in ("Headline\nOne claim. Another.\n", "Headline\rOne claim. Another.\r"):
+        again = import_article(body=body)
+        assert not again.created and again.article == first.article
+    assert Article.objects.get().body == "Headline\r\nOne claim. Another.\r\n"
+
+
+def test_a_text_without_carriage_returns_keeps_its_hash_and_split():
+    """Articles stored before line endings were normalised keep their hash and split."""
+    body = "Headline\nOne claim. Another.\n"
+    assert content_hash(body) == hashlib.sha256(body.encode()).hexdigest()
+    assert content_hash(body.replace("\n", "\r\n")) == content_hash(body)
+
+
+def test_pasted_text_and_the_same_text_as_a_file_are_one_article(client, staff):
+    client.force_login(staff)
+    text = "Pasted headline\nFirst claim. Second claim.\n"
+    pasted = text.replace("\n", "\r\n")  # what a browser sends from a textarea
+    client.post("/admin/annotations/article/import/", {"project": "default", "body": pasted})
+    upload = SimpleUploadedFile("same.txt", text.encode())
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload}, follow=True)
+    assert b"0 article(s) imported, 1 already there" in response.content
+    assert Article.objects.get().body == pasted  # as typed, never rewritten
+
+
+def test_migration_rehashes_the_articles_with_carriage_returns():
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "annotations.migrations.0010_content_hash_line_endings"
+    )
+    project = make_project("desk")
+
+    def stored(body):
+        """An article as the import stored it before: the hash of the raw body."""
+        legacy = hashlib.sha256(body.encode()).hexdigest()
+        return Article.objects.create(
+            project=project, title="T", body=body, content_hash=legacy, split_bucket=7
+        )
+
+    pasted = stored("Pasted.\r\nTwice.\r\n")
+    plain = stored("Plain.\nText.\n")
+    twin = stored("Twin.\nText.\n")
+    twin_pasted = stored("Twin.\r\nText.\r\n")  # imported twice before the fix
+    migration.rehash_line_endings(apps, None)
+
+    hashes = dict(Article.objects.values_list("pk", "content_hash"))
+    assert hashes[pasted.pk] == content_hash("Pasted.\nTwice.\n")
+    assert hashes[plain.pk] == content_hash("Plain.\nText.\n")
+    assert hashes[twin.pk] == content_hash("Twin.\nText.\n")
+    assert hashes[twin_pasted.pk] == hashlib.sha256(b"Twin.\r\nText.\r\n").hexdigest()
+    # An article never moves between dataset splits.
+    assert set(Article.objects.values_list("split_bucket", flat=True)) == {7}
+    assert not import_article(body="Pasted.\nTwice.\n", project=project).created
+
+
+# Every invalid record is reported, not only the first.
+
+BAD_BATCH = "\n".join([
+    '{"body": "Fine."}',
+    '{"body": ""}',
+    '{"body": "Fine too.", "url": "ftp://x.org/f"}',
+    '{"body": "oops",}',
+    '["not an object"]',
+    '{"body": "Also fine.", "colour": "red"}',
+])
+BAD_BATCH_ERRORS = [
+    "batch.jsonl line 2: body is missing or empty",
+    "batch.jsonl line 3: url must be an http(s) address, not 'ftp://x.org/f'",
+    "batch.jsonl line 4: invalid JSON (Expecting property name enclosed in double quotes)",
+    "batch.jsonl line 5: expected an object with a body, got list",
+    "batch.jsonl line 6: unknown field 'colour'; allowed fields: body, title, source, url, "
+    "published_at, language, project",
+]
+
+
+def test_command_reports_every_invalid_record(tmp_path):
+    with pytest.raises(CommandError) as raised:
+        call_command("import_articles", write(tmp_path, "batch.jsonl", BAD_BATCH))
+    assert str(raised.value).splitlines() == [
+        "5 invalid records; nothing was imported:",
+        *(f"  {error}" for error in BAD_BATCH_ERRORS),
+    ]
+    assert Article.objects.count() == 0
+
+
+def test_at_most_fifty_invalid_records_are_listed(tmp_path):
+    lines = ['{"body": ""}'] * 120
+    with pytest.raises(CommandError) as raised:
+        call_command("import_articles", write(tmp_path, "empty.jsonl", "\n".join(lines)))
+    report = str(raised.value).splitlines()
+    assert report[0] == "120 invalid records; nothing was imported:"
+    assert report[1:51] == [f"  empty.jsonl line {n}: body is missing or empty"
+                            for n in range(1, 51)]
+    assert report[51:] == ["  and 70 more"]
+
+
+def test_admin_import_lists_every_invalid_record(client, staff):
+    client.force_login(staff)
+    upload = SimpleUploadedFile("batch.jsonl", BAD_BATCH.encode())
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload})
+    assert response.status_code == 200
+    errors = [html.unescape(item) for item in re.findall(
+        r"<li>(.*?)</li>", response.content.decode().split('class="errornote"')[1]
+        .split("</ul>")[0])]
+    assert errors == BAD_BATCH_ERRORS
+    assert b"5 invalid records; nothing was imported" in response.content
+    assert not Article.objects.exists()
+
+
+def test_admin_import_links_each_imported_article(client, staff):
+    existing = make_article("Already here. Yes.")
+    client.force_login(staff)
+    upload = SimpleUploadedFile(
+        "batch.jsonl",
+        b'{"body": "First <b>one</b>.", "title": "First <b>"}\n'
+        b'{"body": "Second one."}\n'
+        b'{"body": "Already here. Yes."}\n',
+    )
+    response = client.post("/admin/annotations/article/import/",
+                           {"project": "default", "file": upload}, follow=True)
+    page = response.content.decode()
+    assert "2 article(s) imported, 1 already there." in page
+    first, second = Article.objects.exclude(pk=existing.pk).order_by("pk")
+    for article in (first, second, existing):
+        assert f'href="/articles/{article.pk}/"' in page
+        assert f'href="/admin/annotations/article/{article.pk}/change/"' in page
+    assert "First &lt;b&gt;" in page and "First <b>" not in page
+    # Shown once: a reload of the page does not list them again.
+    assert f'href="/articles/{first.pk}/"' not in client.get(
+        "/admin/annotations/article/import/").content.decode()

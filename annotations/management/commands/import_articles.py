@@ -3,7 +3,13 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from annotations.importing import InvalidArticle, get_project, import_records, read_records
+from annotations.importing import (
+    InvalidArticle,
+    InvalidRecords,
+    get_project,
+    import_records,
+    read_records,
+)
 from annotations.models import DEFAULT_PROJECT_SLUG, Sentence
 
 
@@ -28,15 +34,31 @@ class Command(BaseCommand):
                 total=len(records), unit="article", disable=None, file=sys.stderr
             ) as bar:
                 results = import_records(records, project=target, progress=bar.update)
+        except InvalidRecords as error:
+            if len(error.errors) == 1:
+                raise CommandError(f"{error.errors[0]}. Nothing was imported.") from None
+            raise CommandError(
+                "\n".join([
+                    f"{error.heading}:",
+                    *(f"  {line}" for line in error.listed()),
+                ])
+            ) from None
         except InvalidArticle as error:
             raise CommandError(f"{error}. Nothing was imported.") from None
         created = sum(result.created for result in results)
         sentences = Sentence.objects.filter(
             article__in=[result.article for result in results if result.created]
         ).count()
+        # A record's own project wins over --project.
+        slugs = sorted(
+            {target.slug} if not results
+            else {result.article.project.slug for result in results}
+        )
+        where = ", ".join(repr(slug) for slug in slugs)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{created} created ({sentences} sentences), "
-                f"{len(results) - created} unchanged, in project {target.slug!r}."
+                f"{len(results) - created} unchanged, "
+                f"in project{'s' if len(slugs) > 1 else ''} {where}."
             )
         )
