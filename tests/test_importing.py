@@ -399,7 +399,7 @@ def test_migration_rehashes_the_articles_with_carriage_returns():
     from django.apps import apps
 
     migration = importlib.import_module(
-        "annotations.migrations.0010_content_hash_line_endings"
+        "annotations.migrations.0009_content_hash_line_endings"
     )
     project = make_project("desk")
 

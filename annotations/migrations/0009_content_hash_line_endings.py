@@ -33,7 +33,7 @@ def restore_raw_hashes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("annotations", "0007_annotation_created_index"),
+        ("annotations", "0008_holds_first_label_review_target"),
     ]
 
     operations = [
