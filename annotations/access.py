@@ -1,8 +1,10 @@
-"""Who may see and do what. Every query for projects, articles or sentences starts here."""
+"""Who may see and do what. Every query for projects, articles, sentences or annotations
+starts here, and every rule on roles and permissions is written here once: pages, API,
+admin and commands call these functions and hold no rule of their own."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from .models import Article, Project
+from .models import Annotation, Article, Label, Project, Sentence
 
 REVIEWER_GROUP = "reviewer"
 ADJUDICATOR_GROUP = "adjudicator"
@@ -14,6 +16,9 @@ def _groups(user):
     if not hasattr(user, "_factcheck_groups"):
         user._factcheck_groups = set(user.groups.values_list("name", flat=True))
     return user._factcheck_groups
+
+
+# ---- roles and permissions ---------------------------------------------------------------
 
 
 def is_adjudicator(user):
@@ -31,6 +36,22 @@ def can_export(user):
     return user.is_active and (user.is_staff or user.has_perm(EXPORT_PERMISSION))
 
 
+def can_create_projects(user):
+    return user.is_active and user.is_staff
+
+
+def can_import(user):
+    return user.is_active and user.is_staff
+
+
+def can_read_stats(user):
+    """The figures over every project: /api/stats/ and the dashboard."""
+    return user.is_active and user.is_staff
+
+
+# ---- what a user sees ----------------------------------------------------------------------
+
+
 def visible_projects(user):
     """The projects `user` may see: all for staff and adjudicators; for reviewers the open
     ones (no members) and those they belong to; none for anyone else."""
@@ -43,6 +64,49 @@ def visible_projects(user):
 
 def visible_articles(user):
     return Article.objects.filter(project__in=visible_projects(user))
+
+
+def visible_sentences(user):
+    return Sentence.objects.filter(article__in=visible_articles(user))
+
+
+def visible_annotations(user):
+    """Annotations of the articles `user` sees: every one for adjudicators and staff, the
+    reviewer's own for reviewers."""
+    annotations = Annotation.objects.filter(sentence__article__in=visible_articles(user))
+    if not is_adjudicator(user):
+        annotations = annotations.filter(reviewer=user)
+    return annotations
+
+
+def others_labels(user, article):
+    """What `user` may know of other reviewers' labels on `article` (which they see), by
+    sentence id. Two queries at most.
+
+    Adjudicators and staff: every label, with who gave it, the note and the links.
+    Reviewers: the counts `{verified, disputed, unclear}`, only on sentences they have
+    labeled themselves and that someone else has labeled too.
+    """
+    others = Annotation.objects.filter(sentence__article=article).exclude(reviewer=user)
+    if is_adjudicator(user):
+        result = {}
+        for a in others.select_related("reviewer").order_by("reviewer__username"):
+            result.setdefault(a.sentence_id, []).append(
+                {"reviewer": a.reviewer.username, "label": a.label, "note": a.note,
+                 "evidence": a.evidence}
+            )
+        return result
+    labeled = Annotation.objects.filter(sentence__article=article, reviewer=user)
+    return _counts(others.filter(sentence__in=labeled.values("sentence")))
+
+
+def _counts(annotations):
+    """{sentence id: {label: n for every label}} over `annotations`, in one query."""
+    counts = {}
+    for row in annotations.values("sentence_id", "label").annotate(n=Count("id")).order_by():
+        by_label = counts.setdefault(row["sentence_id"], dict.fromkeys(Label.values, 0))
+        by_label[row["label"]] = row["n"]
+    return counts
 
 
 def sign_in_name(request, credentials):

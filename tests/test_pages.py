@@ -101,7 +101,7 @@ def test_article_page_holds_only_the_reviewers_own_labels(client, alice, bob):
     assert "bob's secret" not in response.content.decode()
     assert list(data["annotations"]) == [str(second.pk)]
     # Counts only, and only where alice has labeled herself.
-    assert data["others"] == {str(second.pk): {"verified": 1}}
+    assert data["others"] == {str(second.pk): {"verified": 1, "disputed": 0, "unclear": 0}}
 
 
 def test_adjudicator_sees_every_label_with_who_gave_it(client, alice, judy):

@@ -9,11 +9,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..access import is_adjudicator, visible_articles, visible_projects
+from ..access import visible_annotations, visible_articles, visible_projects, visible_sentences
 from ..adjudicating import set_verdict
 from ..annotating import delete_annotation, save_annotation
 from ..claimreview import claim_reviews
@@ -24,14 +23,21 @@ from ..progress import projects_with_progress, with_progress
 from ..queue import next_sentence
 from ..stats import collection_stats
 from . import serializers
-from .permissions import CanExport, IsAdjudicator, IsReviewer, IsReviewerToReadStaffToWrite
+from .permissions import (
+    CanExport,
+    CanReadStats,
+    IsAdjudicator,
+    IsReviewer,
+    ReviewerToReadCreatorToWrite,
+    ReviewerToReadImporterToWrite,
+)
 from .rows import AnnotationRow, SentenceRow
 
 
 class ProjectList(generics.ListCreateAPIView):
     """Projects the caller may see, with progress; staff create projects."""
 
-    permission_classes = [IsReviewerToReadStaffToWrite]
+    permission_classes = [ReviewerToReadCreatorToWrite]
     serializer_class = serializers.ProjectSerializer
 
     def get_queryset(self):
@@ -49,7 +55,7 @@ class ArticleList(generics.GenericAPIView):
     """GET: articles the caller may see, with progress (filter `project`: a slug).
     POST (staff): import one article; 201 when new, 200 when the same body is there."""
 
-    permission_classes = [IsReviewerToReadStaffToWrite]
+    permission_classes = [ReviewerToReadImporterToWrite]
     serializer_class = serializers.ArticleSerializer
 
     @extend_schema(
@@ -115,8 +121,7 @@ class MyAnnotation(APIView):
     permission_classes = [IsReviewer]
 
     def get_sentence(self):
-        sentences = Sentence.objects.filter(article__in=visible_articles(self.request.user))
-        return get_object_or_404(sentences, pk=self.kwargs["pk"])
+        return get_object_or_404(visible_sentences(self.request.user), pk=self.kwargs["pk"])
 
     @extend_schema(responses=serializers.AnnotationSerializer)
     def get(self, request, pk):
@@ -171,11 +176,7 @@ class AnnotationList(generics.ListAPIView):
         user = self.request.user
         params = serializers.AnnotationFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        annotations = Annotation.objects.filter(
-            sentence__article__in=visible_articles(user)
-        ).select_related("reviewer", "sentence")
-        if not is_adjudicator(user):
-            annotations = annotations.filter(reviewer=user)
+        annotations = visible_annotations(user).select_related("reviewer", "sentence")
         lookups = {
             "project": "sentence__article__project__slug",
             "article": "sentence__article_id",
@@ -261,9 +262,8 @@ class SentenceVerdict(APIView):
     def put(self, request, pk):
         data = serializers.VerdictInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        sentences = Sentence.objects.filter(article__in=visible_articles(request.user))
         verdict, created = set_verdict(
-            sentence=get_object_or_404(sentences, pk=pk),
+            sentence=get_object_or_404(visible_sentences(request.user), pk=pk),
             adjudicator=request.user,
             **data.validated_data,
         )
@@ -277,7 +277,7 @@ class Stats(APIView):
     """Totals, label mix, progress and agreement (Krippendorff's alpha, nominal, and
     percent agreement) overall, per article and per reviewer."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [CanReadStats]
 
     @extend_schema(parameters=[serializers.StatsFilterSerializer], responses=OpenApiResponse())
     def get(self, request):
