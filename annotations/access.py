@@ -52,14 +52,22 @@ def can_read_stats(user):
 # ---- what a user sees ----------------------------------------------------------------------
 
 
-def visible_projects(user):
-    """The projects `user` may see: all for staff and adjudicators; for reviewers the open
-    ones (no members) and those they belong to; none for anyone else."""
-    if not (user.is_authenticated and is_reviewer(user)):
+def projects_open_to(user):
+    """The projects open to `user` whatever their role: all for staff and adjudicators;
+    for anyone else signed in the open ones (no members) and those they belong to."""
+    if not (user.is_authenticated and user.is_active):
         return Project.objects.none()
     if is_adjudicator(user):
         return Project.objects.all()
     return Project.objects.filter(Q(members=None) | Q(members=user)).distinct()
+
+
+def visible_projects(user):
+    """The projects `user` may read and label: those open to them, if they hold a role;
+    none for anyone else."""
+    if not (user.is_authenticated and is_reviewer(user)):
+        return Project.objects.none()
+    return projects_open_to(user)
 
 
 def visible_articles(user):
@@ -107,6 +115,13 @@ def _counts(annotations):
         by_label = counts.setdefault(row["sentence_id"], dict.fromkeys(Label.values, 0))
         by_label[row["label"]] = row["n"]
     return counts
+
+
+def export_scope(user):
+    """The projects an exporter (`can_export`) exports from: None for every project (staff
+    and adjudicators), else the projects open to them, role or not: open projects and
+    those they are a member of. A project outside it is unknown to their exports."""
+    return None if is_adjudicator(user) else projects_open_to(user)
 
 
 def sign_in_name(request, credentials):

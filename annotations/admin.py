@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from .access import can_export, export_scope
 from .annotating import delete_annotation, save_annotation
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
 from .importing import InvalidArticle, import_records, parse_records
@@ -132,9 +133,14 @@ class ReviewerFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description="Export the selected articles' sentences (JSONL)")
+@admin.action(
+    description="Export the selected articles' sentences (JSONL)", permissions=["export"]
+)
 def export_sentences(modeladmin, request, queryset):
-    filters = ExportFilters(articles=tuple(queryset.values_list("pk", flat=True)))
+    filters = ExportFilters(
+        articles=tuple(queryset.values_list("pk", flat=True)),
+        projects=export_scope(request.user),
+    )
     response = StreamingHttpResponse(
         stream_export("sentences", "jsonl", filters), content_type=CONTENT_TYPES["jsonl"]
     )
@@ -158,6 +164,9 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [SentenceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [export_sentences]
+
+    def has_export_permission(self, request):
+        return can_export(request.user)
 
     def get_queryset(self, request):
         return with_progress(super().get_queryset(request)).annotate(

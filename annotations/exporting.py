@@ -66,6 +66,8 @@ class ExportFilters:
     has_verdict: bool | None = None
     split: str | None = None
     anonymize: bool = False
+    # The projects the exporter may export (a Project queryset); None: every project.
+    projects: object = None
 
 
 class JSONArrayAgg(Aggregate):
@@ -130,8 +132,10 @@ def sentence_columns(prefix=""):
 
 
 def by_article(rows, filters, prefix=""):
-    """The filters on the article (project, article, articles, split) through `prefix`,
+    """The filters on the article (projects, project, article, articles, split) through `prefix`,
     the path from the rows' model to Sentence."""
+    if filters.projects is not None:
+        rows = rows.filter(**{f"{prefix}article__project__in": filters.projects})
     if filters.project:
         rows = rows.filter(**{f"{prefix}article__project__slug": filters.project})
     if filters.article:

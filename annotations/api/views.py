@@ -12,7 +12,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..access import visible_annotations, visible_articles, visible_projects, visible_sentences
+from ..access import (
+    export_scope,
+    visible_annotations,
+    visible_articles,
+    visible_projects,
+    visible_sentences,
+)
 from ..adjudicating import set_verdict
 from ..annotating import delete_annotation, save_annotation
 from ..claimreview import claim_reviews
@@ -195,7 +201,9 @@ class Export(APIView):
     kind = None  # "annotations" or "sentences"
 
     def get(self, request):
-        params = serializers.ExportParamsSerializer(data=request.query_params.dict())
+        params = serializers.ExportParamsSerializer(
+            data=request.query_params.dict(), context={"projects": export_scope(request.user)}
+        )
         params.is_valid(raise_exception=True)
         fmt = params.validated_data["format"]
         response = StreamingHttpResponse(
@@ -237,7 +245,9 @@ class ClaimReviewExport(APIView):
     permission_classes = [CanExport]
 
     def get(self, request):
-        params = serializers.ClaimReviewParamsSerializer(data=request.query_params.dict())
+        params = serializers.ClaimReviewParamsSerializer(
+            data=request.query_params.dict(), context={"projects": export_scope(request.user)}
+        )
         params.is_valid(raise_exception=True)
         fmt = params.validated_data["format"]
         reviews = claim_reviews(
