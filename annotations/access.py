@@ -19,41 +19,52 @@ def _groups(user):
 
 
 # ---- roles and permissions ---------------------------------------------------------------
+#
+# Roles come from the groups; the desk's other powers from Django's model permissions, the
+# same ones the admin asks for. Staff status only opens the admin's door. Superusers hold
+# every role and every permission.
+
+CREATE_PROJECT_PERMISSION = "annotations.add_project"
+IMPORT_PERMISSION = "annotations.add_article"
+# The figures cover every label: whoever may read every annotation in the admin may read them.
+STATS_PERMISSION = "annotations.view_annotation"
 
 
 def is_adjudicator(user):
-    return user.is_active and (user.is_staff or ADJUDICATOR_GROUP in _groups(user))
+    return user.is_active and (user.is_superuser or ADJUDICATOR_GROUP in _groups(user))
 
 
 def is_reviewer(user):
-    """Reviewers, adjudicators and staff may all label sentences."""
+    """Reviewers and adjudicators (and superusers) may label sentences."""
     return user.is_active and (
-        user.is_staff or bool(_groups(user) & {REVIEWER_GROUP, ADJUDICATOR_GROUP})
+        user.is_superuser or bool(_groups(user) & {REVIEWER_GROUP, ADJUDICATOR_GROUP})
     )
 
 
 def can_export(user):
-    return user.is_active and (user.is_staff or user.has_perm(EXPORT_PERMISSION))
+    """Exports, within `export_scope`."""
+    return user.is_active and user.has_perm(EXPORT_PERMISSION)
 
 
 def can_create_projects(user):
-    return user.is_active and user.is_staff
+    return user.is_active and user.has_perm(CREATE_PROJECT_PERMISSION)
 
 
 def can_import(user):
-    return user.is_active and user.is_staff
+    """Imports articles, into any project (as the admin's own article form does)."""
+    return user.is_active and user.has_perm(IMPORT_PERMISSION)
 
 
 def can_read_stats(user):
     """The figures over every project: /api/stats/ and the dashboard."""
-    return user.is_active and user.is_staff
+    return user.is_active and user.has_perm(STATS_PERMISSION)
 
 
 # ---- what a user sees ----------------------------------------------------------------------
 
 
 def projects_open_to(user):
-    """The projects open to `user` whatever their role: all for staff and adjudicators;
+    """The projects open to `user` whatever their role: all for adjudicators;
     for anyone else signed in the open ones (no members) and those they belong to."""
     if not (user.is_authenticated and user.is_active):
         return Project.objects.none()
@@ -79,7 +90,7 @@ def visible_sentences(user):
 
 
 def visible_annotations(user):
-    """Annotations of the articles `user` sees: every one for adjudicators and staff, the
+    """Annotations of the articles `user` sees: every one for adjudicators, the
     reviewer's own for reviewers."""
     annotations = Annotation.objects.filter(sentence__article__in=visible_articles(user))
     if not is_adjudicator(user):
@@ -91,7 +102,7 @@ def others_labels(user, article):
     """What `user` may know of other reviewers' labels on `article` (which they see), by
     sentence id. Two queries at most.
 
-    Adjudicators and staff: every label, with who gave it, the note and the links.
+    Adjudicators: every label, with who gave it, the note and the links.
     Reviewers: the counts `{verified, disputed, unclear}`, only on sentences they have
     labeled themselves and that someone else has labeled too.
     """
@@ -118,8 +129,8 @@ def _counts(annotations):
 
 
 def export_scope(user):
-    """The projects an exporter (`can_export`) exports from: None for every project (staff
-    and adjudicators), else the projects open to them, role or not: open projects and
+    """The projects an exporter (`can_export`) exports from: None for every project
+    (adjudicators), else the projects open to them, role or not: open projects and
     those they are a member of. A project outside it is unknown to their exports."""
     return None if is_adjudicator(user) else projects_open_to(user)
 

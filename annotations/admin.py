@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
-from .access import can_export, export_scope
+from .access import can_export, can_import, export_scope
 from .annotating import delete_annotation, save_annotation
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
 from .importing import InvalidArticle, import_records, parse_records
@@ -202,7 +202,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def import_view(self, request):
         """Paste an article or upload a .txt, .json or .jsonl file: the import command's rules."""
-        if not self.has_add_permission(request):
+        if not can_import(request.user):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():

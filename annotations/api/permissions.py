@@ -18,7 +18,7 @@ def _allowed(request, rule):
 
 
 class IsReviewer(BasePermission):
-    """Reviewers, adjudicators and staff."""
+    """Reviewers and adjudicators."""
 
     message = "You need the reviewer or adjudicator role."
 
@@ -40,25 +40,23 @@ class ReviewerToRead(IsReviewer):
 
 class ReviewerToReadCreatorToWrite(ReviewerToRead):
     write_rule = can_create_projects
-    write_message = "Only staff may create projects."
+    write_message = "Creating a project needs the permission annotations.add_project."
 
 
 class ReviewerToReadImporterToWrite(ReviewerToRead):
     write_rule = can_import
-    write_message = "Only staff may import articles."
+    write_message = "Importing needs the permission annotations.add_article."
 
 
 class CanExport(BasePermission):
-    """Staff, or users holding the permission annotations.export_dataset."""
-
-    message = "Export needs staff status or the permission annotations.export_dataset."
+    message = "Export needs the permission annotations.export_dataset."
 
     def has_permission(self, request, view):
         return _allowed(request, can_export)
 
 
 class CanReadStats(BasePermission):
-    message = "Only staff may read the statistics."
+    message = "The statistics need the permission annotations.view_annotation."
 
     def has_permission(self, request, view):
         return _allowed(request, can_read_stats)

@@ -88,7 +88,9 @@ class ArticleList(generics.GenericAPIView):
         data = serializers.ArticleImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = import_article(imported_by=request.user, **data.validated_data)
-        article = _article_detail(request.user, result.article.pk)
+        # Importing reaches every project: the importer sees what they imported even where
+        # they have no role.
+        article = _article_detail(request.user, result.article.pk, Article.objects.all())
         created = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(serializers.ArticleDetailSerializer(article).data, status=created)
 
@@ -104,10 +106,12 @@ class ArticleDetail(APIView):
         return Response(serializers.ArticleDetailSerializer(article).data)
 
 
-def _article_detail(user, pk):
-    """Three queries: the article with its progress, its sentences, the user's labels."""
+def _article_detail(user, pk, articles=None):
+    """Three queries: the article with its progress, its sentences, the user's labels.
+    `articles`: where to look (default: those the user sees)."""
     mine = Annotation.objects.filter(reviewer=user)
-    queryset = with_progress(visible_articles(user).select_related("project"), user)
+    articles = visible_articles(user) if articles is None else articles
+    queryset = with_progress(articles.select_related("project"), user)
     article = get_object_or_404(
         queryset.prefetch_related(
             Prefetch("sentences", Sentence.objects.prefetch_related(
