@@ -98,14 +98,24 @@ def visible_annotations(user):
     return annotations
 
 
+def sees_others_after_labeling(user, project):
+    """Whether `user`, once they have labeled a sentence of `project`, sees the other
+    reviewers' labels on it: adjudicators always (they see every label from the start);
+    reviewers only where the project shows the counts after labeling. Labeling stays blind
+    otherwise; where it does not, `annotating` records a label changed after the reveal."""
+    return is_adjudicator(user) or project.show_counts_after_labeling
+
+
 def others_labels(user, article):
     """What `user` may know of other reviewers' labels on `article` (which they see), by
-    sentence id. Two queries at most.
+    sentence id. Reads `article.project`; one query at most.
 
     Adjudicators: every label, with who gave it, the note and the links.
-    Reviewers: the counts `{verified, disputed, unclear}`, only on sentences they have
-    labeled themselves and that someone else has labeled too.
+    Reviewers, where the project shows them: the counts `{verified, disputed, unclear}`,
+    only on sentences they have labeled themselves and that someone else has labeled too.
     """
+    if not sees_others_after_labeling(user, article.project):
+        return {}
     others = Annotation.objects.filter(sentence__article=article).exclude(reviewer=user)
     if is_adjudicator(user):
         result = {}

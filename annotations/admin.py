@@ -64,7 +64,11 @@ class ImportForm(forms.Form):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "review_target", "article_count", "created_at"]
+    list_display = [
+        "name", "slug", "review_target", "show_counts_after_labeling", "article_count",
+        "created_at",
+    ]
+    list_filter = ["show_counts_after_labeling"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]

@@ -17,8 +17,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def desk(alice, bob):
-    """An open article and one of a project only bob belongs to, each labeled by both."""
-    open_article = make_article("Open one. Open two.")
+    """An open article (its project shows the counts after labeling) and one of a project
+    only bob belongs to, labeled by both."""
+    open_article = make_article(
+        "Open one. Open two.", project=make_project("open", show_counts_after_labeling=True)
+    )
     closed_article = make_article("Closed one.", project=make_project("bobs", members=[bob]))
     first, second = open_article.sentences.all()
     closed = closed_article.sentences.get()

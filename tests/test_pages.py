@@ -88,7 +88,7 @@ def test_article_page_shows_paragraphs_and_sentences(client, alice):
 
 
 def test_article_page_holds_only_the_reviewers_own_labels(client, alice, bob):
-    article = make_article()
+    article = make_article(project=make_project(show_counts_after_labeling=True))
     first, second, _ = article.sentences.all()
     save_annotation(sentence=first, reviewer=bob, label="disputed", note="bob's secret")
     save_annotation(sentence=second, reviewer=bob, label="verified")

@@ -131,7 +131,8 @@ class MyAnnotation(APIView):
     permission_classes = [IsReviewer]
 
     def get_sentence(self):
-        return get_object_or_404(visible_sentences(self.request.user), pk=self.kwargs["pk"])
+        sentences = visible_sentences(self.request.user).select_related("article__project")
+        return get_object_or_404(sentences, pk=self.kwargs["pk"])
 
     @extend_schema(responses=serializers.AnnotationSerializer)
     def get(self, request, pk):
