@@ -129,6 +129,19 @@ def others_labels(user, article):
     return _counts(others.filter(sentence__in=labeled.values("sentence")))
 
 
+def others_counts(user, sentence):
+    """The counts `{verified, disputed, unclear}` of the other reviewers' labels on
+    `sentence` that `user` may see now, or None: the rule of `others_labels` for one
+    sentence. Reads `sentence.article.project`; two queries at most."""
+    if not sees_others_after_labeling(user, sentence.article.project):
+        return None
+    mine = Annotation.objects.filter(sentence=sentence, reviewer=user)
+    if not is_adjudicator(user) and not mine.exists():
+        return None
+    others = Annotation.objects.filter(sentence=sentence).exclude(reviewer=user)
+    return _counts(others).get(sentence.pk, dict.fromkeys(Label.values, 0))
+
+
 def _counts(annotations):
     """{sentence id: {label: n for every label}} over `annotations`, in one query."""
     counts = {}

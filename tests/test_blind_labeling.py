@@ -144,3 +144,31 @@ def test_the_project_admin_lists_the_setting(client, staff, shown):
     assert "field-show_counts_after_labeling" in html
     form = client.get(f"/admin/annotations/project/{shown.article.project_id}/change/")
     assert 'name="show_counts_after_labeling"' in form.content.decode()
+
+
+class TestTheSaveAnswer:
+    """PUT /api/sentences/{id}/annotation/ answers with what the caller may now see of the
+    others' labels, so that the page shows it without a reload."""
+
+    def put(self, user, sentence, label="verified"):
+        from tests.factories import api
+
+        response = api(user).put(f"/api/sentences/{sentence.pk}/annotation/",
+                                 {"label": label}, format="json")
+        assert response.status_code == 201, response.content
+        return response.json()
+
+    def test_carries_the_counts_where_the_project_shows_them(self, shown, alice, bob):
+        save_annotation(sentence=shown, reviewer=bob, label="disputed")
+        assert self.put(alice, shown)["others"] == {"verified": 0, "disputed": 1, "unclear": 0}
+
+    def test_carries_zeros_when_nobody_else_labeled(self, shown, alice):
+        assert self.put(alice, shown)["others"] == {"verified": 0, "disputed": 0, "unclear": 0}
+
+    def test_carries_nothing_in_a_blind_project(self, blind, alice, bob):
+        save_annotation(sentence=blind, reviewer=bob, label="disputed")
+        assert self.put(alice, blind)["others"] is None
+
+    def test_carries_the_counts_to_an_adjudicator_anywhere(self, blind, bob, judy):
+        save_annotation(sentence=blind, reviewer=bob, label="disputed")
+        assert self.put(judy, blind)["others"] == {"verified": 0, "disputed": 1, "unclear": 0}

@@ -111,6 +111,25 @@ class AnnotationSerializer(serializers.ModelSerializer):
         ]
 
 
+class OthersCountsSerializer(serializers.Serializer):
+    verified = serializers.IntegerField()
+    disputed = serializers.IntegerField()
+    unclear = serializers.IntegerField()
+
+
+class SavedAnnotationSerializer(AnnotationSerializer):
+    """The caller's annotation as saved, with what they may now see of the others' labels."""
+
+    others = OthersCountsSerializer(
+        allow_null=True, read_only=True,
+        help_text="Other reviewers' labels on the sentence, counted, where the caller may "
+        "see them now (adjudicators; reviewers where the project shows them); else null.",
+    )
+
+    class Meta(AnnotationSerializer.Meta):
+        fields = [*AnnotationSerializer.Meta.fields, "others"]
+
+
 class ArticleFilterSerializer(serializers.Serializer):
     project = serializers.SlugField(required=False, help_text="Project slug.")
 

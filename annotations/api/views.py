@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from ..access import (
     export_scope,
+    others_counts,
     visible_annotations,
     visible_articles,
     visible_projects,
@@ -126,7 +127,10 @@ def _article_detail(user, pk, articles=None):
 
 
 class MyAnnotation(APIView):
-    """The caller's own annotation of one sentence: read, upsert, delete."""
+    """The caller's own annotation of one sentence: read, upsert, delete. A PUT answers
+    with `others`, what the caller may now see of the other reviewers' labels; a DELETE
+    answers 204, since afterwards a reviewer sees none and an adjudicator's view does not
+    depend on their own label."""
 
     permission_classes = [IsReviewer]
 
@@ -145,19 +149,21 @@ class MyAnnotation(APIView):
     @extend_schema(
         request=serializers.AnnotationInputSerializer,
         responses={
-            200: serializers.AnnotationSerializer,
-            201: serializers.AnnotationSerializer,
+            200: serializers.SavedAnnotationSerializer,
+            201: serializers.SavedAnnotationSerializer,
             409: serializers.ConflictSerializer,
         },
     )
     def put(self, request, pk):
         data = serializers.AnnotationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        sentence = self.get_sentence()
         annotation, created = save_annotation(
-            sentence=self.get_sentence(), reviewer=request.user, **data.validated_data
+            sentence=sentence, reviewer=request.user, **data.validated_data
         )
+        annotation.others = others_counts(request.user, sentence)
         return Response(
-            serializers.AnnotationSerializer(annotation).data,
+            serializers.SavedAnnotationSerializer(annotation).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
