@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from .access import can_export, can_import, export_scope
 from .annotating import delete_annotation, save_annotation
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
 from .importing import InvalidArticle, InvalidRecords, import_records, parse_records
@@ -67,7 +68,11 @@ class ImportForm(forms.Form):
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "review_target", "article_count", "created_at"]
+    list_display = [
+        "name", "slug", "review_target", "show_counts_after_labeling", "article_count",
+        "created_at",
+    ]
+    list_filter = ["show_counts_after_labeling"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
@@ -136,9 +141,14 @@ class ReviewerFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description="Export the selected articles' sentences (JSONL)")
+@admin.action(
+    description="Export the selected articles' sentences (JSONL)", permissions=["export"]
+)
 def export_sentences(modeladmin, request, queryset):
-    filters = ExportFilters(articles=tuple(queryset.values_list("pk", flat=True)))
+    filters = ExportFilters(
+        articles=tuple(queryset.values_list("pk", flat=True)),
+        projects=export_scope(request.user),
+    )
     response = StreamingHttpResponse(
         stream_export("sentences", "jsonl", filters), content_type=CONTENT_TYPES["jsonl"]
     )
@@ -162,6 +172,9 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [SentenceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [export_sentences]
+
+    def has_export_permission(self, request):
+        return can_export(request.user)
 
     def get_queryset(self, request):
         return with_progress(super().get_queryset(request)).annotate(
@@ -197,7 +210,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def import_view(self, request):
         """Paste an article or upload a .txt, .json or .jsonl file: the import command's rules."""
-        if not self.has_add_permission(request):
+        if not can_import(request.user):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from .access import sees_others_after_labeling
 from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Article, Label, Sentence
 from .tallies import apply_change, refresh
 
@@ -63,7 +64,9 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
     """Create or update the reviewer's annotation; return (annotation, created).
 
     `version` is the version the caller last saw: 0 if it saw none, None to skip the
-    check. Raise StaleVersion if it is behind, InvalidAnnotation on bad input.
+    check. Raise StaleVersion if it is behind, InvalidAnnotation on bad input. A label
+    changed where the reviewer could see the others' labels (`access`) is marked
+    `changed_after_reveal`; `first_label` keeps the first label ever given.
     """
     values = clean_annotation(label=label, note=note, evidence=evidence)
     with transaction.atomic():
@@ -74,8 +77,8 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
             try:
                 with transaction.atomic():
                     created = Annotation.objects.create(
-                        sentence=sentence, reviewer=reviewer, first_label=values["label"],
-                        **values,
+                        sentence=sentence, reviewer=reviewer,
+                        **_first_label(sentence, reviewer, values["label"]), **values,
                     )
                     apply_change(sentence.pk, {created.label: +1})
                     return created, True
@@ -86,11 +89,29 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
             raise StaleVersion(annotation)
         if annotation.label != values["label"]:
             apply_change(sentence.pk, {annotation.label: -1, values["label"]: +1})
+            if sees_others_after_labeling(reviewer, sentence.article.project):
+                annotation.changed_after_reveal = True
         for field, value in values.items():
             setattr(annotation, field, value)
         annotation.version += 1
         annotation.save()
         return annotation, False
+
+
+def _first_label(sentence, reviewer, label):
+    """`first_label` and `changed_after_reveal` of an annotation created now. A reviewer who
+    deleted an earlier one keeps its first label (from the history, which keeps deleted
+    rows), so that deleting and labeling again launders nothing. One query, two if there
+    was an earlier one."""
+    history = Annotation.history.filter(sentence_id=sentence.pk, reviewer_id=reviewer.pk)
+    earliest = history.order_by("history_date", "history_id").first()
+    if earliest is None:
+        return {"first_label": label}
+    first_label = earliest.first_label or earliest.label  # rows older than first_label
+    changed = history.filter(changed_after_reveal=True).exists() or (
+        label != first_label and sees_others_after_labeling(reviewer, sentence.article.project)
+    )
+    return {"first_label": first_label, "changed_after_reveal": changed}
 
 
 def delete_annotation(*, sentence, reviewer, version=None):

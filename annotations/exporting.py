@@ -51,8 +51,10 @@ ROWS_PER_FETCH = 2000
 
 # How each column is written: PLAIN as it is; TEXT is free text (guarded against formula
 # injection in CSV); TIMESTAMP as ISO 8601 in UTC; LINKS a list of URLs (one cell in CSV,
-# joined by spaces); JSON any JSON value (JSON text in a CSV cell).
+# joined by spaces); JSON any JSON value (JSON text in a CSV cell); FLAG a boolean (true or
+# false in CSV).
 PLAIN, TEXT, TIMESTAMP, LINKS, JSON = "plain", "text", "timestamp", "links", "json"
+FLAG = "flag"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class ExportFilters:
     has_verdict: bool | None = None
     split: str | None = None
     anonymize: bool = False
+    # The projects the exporter may export (a Project queryset); None: every project.
+    projects: object = None
 
 
 class JSONArrayAgg(Aggregate):
@@ -130,8 +134,10 @@ def sentence_columns(prefix=""):
 
 
 def by_article(rows, filters, prefix=""):
-    """The filters on the article (project, article, articles, split) through `prefix`,
+    """The filters on the article (projects, project, article, articles, split) through `prefix`,
     the path from the rows' model to Sentence."""
+    if filters.projects is not None:
+        rows = rows.filter(**{f"{prefix}article__project__in": filters.projects})
     if filters.project:
         rows = rows.filter(**{f"{prefix}article__project__slug": filters.project})
     if filters.article:
@@ -165,6 +171,9 @@ def annotation_query(filters):
         "created_at": (F("created_at"), TIMESTAMP),
         "updated_at": (F("updated_at"), TIMESTAMP),
         "split": (split_of("sentence__article__split_bucket"), PLAIN),
+        # Blind agreement is computed on first labels (see access.sees_others_after_labeling).
+        "first_label": (F("first_label"), PLAIN),
+        "changed_after_reveal": (F("changed_after_reveal"), FLAG),
     }
     return rows.order_by("sentence__article_id", "sentence__position", "id"), columns
 
@@ -321,6 +330,7 @@ _CSV_CELL = {
     TIMESTAMP: iso_timestamp,
     LINKS: lambda value: " ".join(value or ()),
     JSON: lambda value: json.dumps(value, ensure_ascii=False),
+    FLAG: lambda value: "true" if value else "false",
 }
 
 
@@ -371,6 +381,8 @@ def _pg_csv_cell(column, kind):
         return f"array_to_string(ARRAY(SELECT jsonb_array_elements_text({column})), ' ')"
     if kind == JSON:
         return f"{column}::text"
+    if kind == FLAG:
+        return f"CASE WHEN {column} THEN 'true' ELSE 'false' END"
     return column
 
 

@@ -6,14 +6,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from .access import is_adjudicator, is_reviewer, visible_articles, visible_projects
+from .access import (
+    can_read_stats,
+    is_adjudicator,
+    is_reviewer,
+    others_labels,
+    visible_articles,
+    visible_projects,
+)
 from .adjudicating import adjudication_queue
 from .agreement import summary
 from .charts import bars, stacked
@@ -119,7 +127,7 @@ def article_page(request, pk):
                     }
                     for a in mine
                 },
-                "others": others_labels(article, user),
+                "others": others_labels(user, article),
                 "sees_all": is_adjudicator(user),
             },
         },
@@ -183,32 +191,6 @@ def group_by_paragraph(body, sentences):
     return paragraphs
 
 
-def others_labels(article, user):
-    """What the user may know of other reviewers' labels, by sentence id.
-
-    Adjudicators and staff: every label, with who gave it and their note. Reviewers:
-    label counts only, and only on sentences they have labeled themselves.
-    """
-    others = Annotation.objects.filter(sentence__article=article).exclude(reviewer=user)
-    if is_adjudicator(user):
-        result = {}
-        for a in others.select_related("reviewer").order_by("reviewer__username"):
-            result.setdefault(a.sentence_id, []).append(
-                {"reviewer": a.reviewer.username, "label": a.label, "note": a.note,
-                 "evidence": a.evidence}
-            )
-        return result
-    counts = {}
-    labeled = Annotation.objects.filter(sentence__article=article, reviewer=user)
-    for row in (
-        others.filter(sentence__in=labeled.values("sentence"))
-        .values("sentence_id", "label")
-        .annotate(n=Count("id"))
-    ):
-        counts.setdefault(row["sentence_id"], {})[row["label"]] = row["n"]
-    return counts
-
-
 class DashboardForm(forms.Form):
     project = forms.SlugField(required=False)
     article = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
@@ -228,6 +210,8 @@ class DashboardForm(forms.Form):
 @staff_member_required
 def dashboard_page(request):
     """The staff dashboard, in the admin's look; its figures come from `dashboard`."""
+    if not can_read_stats(request.user):
+        raise PermissionDenied
     form = DashboardForm(request.GET or None)
     error = ""
     filters = DashboardFilters()

@@ -152,7 +152,7 @@ def main():
         populate("big", args.annotations, first_article=small_articles + 1)
         print(f"built {args.annotations + SMALL:,} annotations in "
               f"{time.perf_counter() - started:.0f} s", flush=True)
-        staff = User.objects.create_user("bench-staff", is_staff=True)
+        staff = User.objects.create_user("bench-staff", is_staff=True, is_superuser=True)
         token = Token.objects.create(user=staff).key
         from django.db import connections
 

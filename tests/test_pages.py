@@ -88,7 +88,7 @@ def test_article_page_shows_paragraphs_and_sentences(client, alice):
 
 
 def test_article_page_holds_only_the_reviewers_own_labels(client, alice, bob):
-    article = make_article()
+    article = make_article(project=make_project(show_counts_after_labeling=True))
     first, second, _ = article.sentences.all()
     save_annotation(sentence=first, reviewer=bob, label="disputed", note="bob's secret")
     save_annotation(sentence=second, reviewer=bob, label="verified")
@@ -101,7 +101,7 @@ def test_article_page_holds_only_the_reviewers_own_labels(client, alice, bob):
     assert "bob's secret" not in response.content.decode()
     assert list(data["annotations"]) == [str(second.pk)]
     # Counts only, and only where alice has labeled herself.
-    assert data["others"] == {str(second.pk): {"verified": 1}}
+    assert data["others"] == {str(second.pk): {"verified": 1, "disputed": 0, "unclear": 0}}
 
 
 def test_adjudicator_sees_every_label_with_who_gave_it(client, alice, judy):

@@ -6,6 +6,7 @@ A URL added to the project without a row here fails `test_every_url_has_a_row`.
 import json
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.test import Client
 from django.urls import get_resolver
@@ -59,7 +60,57 @@ MATRIX = [
      [401, 403, 403, 403, 403, 200]),
     ("api-export-claimreview", "get", "/api/export/claimreview/", None,
      [401, 403, 403, 403, 403, 200]),
+    # Export by project: a project outside the exporter's is unknown (see MORE).
+    ("api-export-annotations", "get", "/api/export/annotations/?project=closed", None,
+     [401, 403, 403, 403, 403, 200]),
+    ("api-export-sentences", "get", "/api/export/sentences/?project=closed", None,
+     [401, 403, 403, 403, 403, 200]),
+    ("api-export-claimreview", "get", "/api/export/claimreview/?project=closed", None,
+     [401, 403, 403, 403, 403, 200]),
+    ("api-export-annotations", "get", "/api/export/annotations/?project=default", None,
+     [401, 403, 403, 403, 403, 200]),
 ]
+
+MORE_PERSONAS = ["exporter", "bare_staff"]
+# Two more personas, for the rules that set them apart. exporter (dora): holds the export
+# permission and no role, outside the closed project: exports the projects open to her
+# only. bare_staff (sam): staff status and no permission, no group: the admin's door opens,
+# and nothing else does, in the admin or the API.
+# (method, path of a MATRIX row): statuses for MORE_PERSONAS in order.
+MORE = {
+    ("get", "/healthz"): [200, 200],
+    ("get", "/accounts/login/"): [200, 200],
+    ("post", "/accounts/logout/"): [302, 302],
+    ("get", "/"): [403, 403],
+    ("get", "/articles/{closed}/"): [403, 403],
+    ("post", "/next/"): [403, 403],
+    ("get", "/adjudicate/"): [403, 403],
+    ("get", "/admin/dashboard/"): [302, 403],
+    ("get", "/admin/"): [302, 200],
+    ("get", "/admin/annotations/article/import/"): [302, 403],
+    ("get", "/api/schema/"): [200, 200],
+    ("get", "/api/docs/"): [200, 200],
+    ("post", "/api/token/"): [200, 200],
+    ("get", "/api/projects/"): [403, 403],
+    ("post", "/api/projects/"): [403, 403],
+    ("get", "/api/articles/"): [403, 403],
+    ("post", "/api/articles/"): [403, 403],
+    ("get", "/api/articles/{closed}/"): [403, 403],
+    ("get", "/api/sentences/{sentence}/annotation/"): [403, 403],
+    ("put", "/api/sentences/{sentence}/annotation/"): [403, 403],
+    ("delete", "/api/sentences/{sentence}/annotation/"): [403, 403],
+    ("get", "/api/annotations/"): [403, 403],
+    ("put", "/api/sentences/{sentence}/verdict/"): [403, 403],
+    ("get", "/api/stats/"): [403, 403],
+    ("post", "/api/queue/next/"): [403, 403],
+    ("get", "/api/export/annotations/"): [200, 403],
+    ("get", "/api/export/sentences/"): [200, 403],
+    ("get", "/api/export/claimreview/"): [200, 403],
+    ("get", "/api/export/annotations/?project=closed"): [400, 403],
+    ("get", "/api/export/sentences/?project=closed"): [400, 403],
+    ("get", "/api/export/claimreview/?project=closed"): [400, 403],
+    ("get", "/api/export/annotations/?project=default"): [200, 403],
+}
 
 # URLs that need no row: Django's admin pages for each model (staff only, by Django).
 NOT_IN_MATRIX_PREFIXES = ("admin:",)
@@ -76,6 +127,12 @@ def url_names(resolver=None, namespace=""):
         elif pattern.name:
             names.add(f"{namespace}{pattern.name}")
     return names
+
+
+def test_every_row_has_the_more_personas():
+    rows = [(method, path) for _, method, path, _, _ in MATRIX]
+    assert sorted(set(rows) - set(MORE)) == [], "add these rows to MORE"
+    assert sorted(set(MORE) - set(rows)) == [], "these rows of MORE have no row in MATRIX"
 
 
 def test_every_url_has_a_row():
@@ -96,7 +153,10 @@ def test_permission_matrix():
         "outsider": make_user("carol", role="reviewer"),
         "adjudicator": make_user("judy", role="adjudicator"),
         "staff": make_user("root", is_staff=True, is_superuser=True),
+        "exporter": make_user("dora"),
+        "bare_staff": make_user("sam", is_staff=True),
     }
+    users["exporter"].user_permissions.add(Permission.objects.get(codename="export_dataset"))
     closed_project.members.set([users["reviewer"], users["peer"]])
     make_article("An open claim. Another open claim.")
     closed = make_article("A closed claim.", project=closed_project)
@@ -105,7 +165,8 @@ def test_permission_matrix():
 
     failures = []
     for _, method, path, body, expected in MATRIX:
-        for persona, status in zip(PERSONAS, expected, strict=True):
+        expected = expected + MORE[(method, path)]
+        for persona, status in zip(PERSONAS + MORE_PERSONAS, expected, strict=True):
             user = users.get(persona)
             client = Client()
             if user:

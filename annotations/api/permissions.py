@@ -1,38 +1,69 @@
+"""DRF's doors onto the rules in `access`: each class asks one access function."""
+
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from ..access import can_export, is_adjudicator, is_reviewer
+from ..access import (
+    can_create_projects,
+    can_export,
+    can_import,
+    can_read_stats,
+    is_adjudicator,
+    is_reviewer,
+)
+
+
+def _allowed(request, rule):
+    user = request.user
+    return bool(user and user.is_authenticated and rule(user))
 
 
 class IsReviewer(BasePermission):
-    """Reviewers, adjudicators and staff."""
+    """Reviewers and adjudicators."""
 
     message = "You need the reviewer or adjudicator role."
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and is_reviewer(request.user))
+        return _allowed(request, is_reviewer)
 
 
-class IsReviewerToReadStaffToWrite(IsReviewer):
-    message = "Only staff may do this."
+class ReviewerToRead(IsReviewer):
+    """Reading needs a role; writing needs `write_rule`."""
+
+    write_rule = None
 
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return super().has_permission(request, view)
-        return bool(request.user and request.user.is_active and request.user.is_staff)
+        self.message = self.write_message
+        return _allowed(request, type(self).write_rule)
+
+
+class ReviewerToReadCreatorToWrite(ReviewerToRead):
+    write_rule = can_create_projects
+    write_message = "Creating a project needs the permission annotations.add_project."
+
+
+class ReviewerToReadImporterToWrite(ReviewerToRead):
+    write_rule = can_import
+    write_message = "Importing needs the permission annotations.add_article."
 
 
 class CanExport(BasePermission):
-    """Staff, or users holding the permission annotations.export_dataset."""
-
-    message = "Export needs staff status or the permission annotations.export_dataset."
+    message = "Export needs the permission annotations.export_dataset."
 
     def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated and can_export(request.user))
+        return _allowed(request, can_export)
+
+
+class CanReadStats(BasePermission):
+    message = "The statistics need the permission annotations.view_annotation."
+
+    def has_permission(self, request, view):
+        return _allowed(request, can_read_stats)
 
 
 class IsAdjudicator(BasePermission):
     message = "Only adjudicators may set verdicts."
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and is_adjudicator(user))
+        return _allowed(request, is_adjudicator)

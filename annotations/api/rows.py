@@ -28,6 +28,15 @@ class AnnotationRow(SentenceFieldsRow):
     created_at = serializers.DateTimeField(help_text="ISO 8601, UTC.")
     updated_at = serializers.DateTimeField(help_text="ISO 8601, UTC.")
     split = serializers.ChoiceField(choices=["train", "validation", "test"])
+    first_label = serializers.ChoiceField(
+        choices=Label.choices,
+        help_text="The first label the reviewer gave, kept through changes and deletions: "
+        "compute blind agreement on it.",
+    )
+    changed_after_reveal = serializers.BooleanField(
+        help_text="The label was changed after the reviewer could see the others' labels. "
+        "In CSV: true or false.",
+    )
 
 
 class Vote(serializers.Serializer):

@@ -111,6 +111,25 @@ class AnnotationSerializer(serializers.ModelSerializer):
         ]
 
 
+class OthersCountsSerializer(serializers.Serializer):
+    verified = serializers.IntegerField()
+    disputed = serializers.IntegerField()
+    unclear = serializers.IntegerField()
+
+
+class SavedAnnotationSerializer(AnnotationSerializer):
+    """The caller's annotation as saved, with what they may now see of the others' labels."""
+
+    others = OthersCountsSerializer(
+        allow_null=True, read_only=True,
+        help_text="Other reviewers' labels on the sentence, counted, where the caller may "
+        "see them now (adjudicators; reviewers where the project shows them); else null.",
+    )
+
+    class Meta(AnnotationSerializer.Meta):
+        fields = [*AnnotationSerializer.Meta.fields, "others"]
+
+
 class ArticleFilterSerializer(serializers.Serializer):
     project = serializers.SlugField(required=False, help_text="Project slug.")
 
@@ -158,16 +177,25 @@ class ExportParamsSerializer(StrictSerializer):
         default=False, help_text="Stable pseudonyms instead of usernames."
     )
 
+    def scope(self):
+        """The projects the caller may export (context "projects", from
+        `access.export_scope`; None: every project, for the operator's command)."""
+        if "projects" not in self.context:
+            raise RuntimeError("An export's parameters need the caller's projects in context.")
+        return self.context["projects"]
+
     def validate_project(self, slug):
-        if not Project.objects.filter(slug=slug).exists():
-            known = ", ".join(Project.objects.order_by("slug").values_list("slug", flat=True))
+        projects = self.scope()
+        projects = Project.objects.all() if projects is None else projects
+        if not projects.filter(slug=slug).exists():
+            known = ", ".join(projects.order_by("slug").values_list("slug", flat=True))
             raise serializers.ValidationError(f"unknown project {slug!r}; existing: {known}")
         return slug
 
     def filters(self):
         data = dict(self.validated_data)
         data.pop("format")
-        return ExportFilters(**data)
+        return ExportFilters(**data, projects=self.scope())
 
 
 class VerdictInputSerializer(StrictSerializer):

@@ -9,11 +9,17 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..access import is_adjudicator, visible_articles, visible_projects
+from ..access import (
+    export_scope,
+    others_counts,
+    visible_annotations,
+    visible_articles,
+    visible_projects,
+    visible_sentences,
+)
 from ..adjudicating import set_verdict
 from ..annotating import delete_annotation, save_annotation
 from ..claimreview import claim_reviews
@@ -24,14 +30,21 @@ from ..progress import projects_with_progress, with_progress
 from ..queue import next_sentence
 from ..stats import collection_stats
 from . import serializers
-from .permissions import CanExport, IsAdjudicator, IsReviewer, IsReviewerToReadStaffToWrite
+from .permissions import (
+    CanExport,
+    CanReadStats,
+    IsAdjudicator,
+    IsReviewer,
+    ReviewerToReadCreatorToWrite,
+    ReviewerToReadImporterToWrite,
+)
 from .rows import AnnotationRow, SentenceRow
 
 
 class ProjectList(generics.ListCreateAPIView):
     """Projects the caller may see, with progress; staff create projects."""
 
-    permission_classes = [IsReviewerToReadStaffToWrite]
+    permission_classes = [ReviewerToReadCreatorToWrite]
     serializer_class = serializers.ProjectSerializer
 
     def get_queryset(self):
@@ -49,7 +62,7 @@ class ArticleList(generics.GenericAPIView):
     """GET: articles the caller may see, with progress (filter `project`: a slug).
     POST (staff): import one article; 201 when new, 200 when the same body is there."""
 
-    permission_classes = [IsReviewerToReadStaffToWrite]
+    permission_classes = [ReviewerToReadImporterToWrite]
     serializer_class = serializers.ArticleSerializer
 
     @extend_schema(
@@ -76,7 +89,9 @@ class ArticleList(generics.GenericAPIView):
         data = serializers.ArticleImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = import_article(imported_by=request.user, **data.validated_data)
-        article = _article_detail(request.user, result.article.pk)
+        # Importing reaches every project: the importer sees what they imported even where
+        # they have no role.
+        article = _article_detail(request.user, result.article.pk, Article.objects.all())
         created = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         return Response(serializers.ArticleDetailSerializer(article).data, status=created)
 
@@ -92,10 +107,12 @@ class ArticleDetail(APIView):
         return Response(serializers.ArticleDetailSerializer(article).data)
 
 
-def _article_detail(user, pk):
-    """Three queries: the article with its progress, its sentences, the user's labels."""
+def _article_detail(user, pk, articles=None):
+    """Three queries: the article with its progress, its sentences, the user's labels.
+    `articles`: where to look (default: those the user sees)."""
     mine = Annotation.objects.filter(reviewer=user)
-    queryset = with_progress(visible_articles(user).select_related("project"), user)
+    articles = visible_articles(user) if articles is None else articles
+    queryset = with_progress(articles.select_related("project"), user)
     article = get_object_or_404(
         queryset.prefetch_related(
             Prefetch("sentences", Sentence.objects.prefetch_related(
@@ -110,12 +127,15 @@ def _article_detail(user, pk):
 
 
 class MyAnnotation(APIView):
-    """The caller's own annotation of one sentence: read, upsert, delete."""
+    """The caller's own annotation of one sentence: read, upsert, delete. A PUT answers
+    with `others`, what the caller may now see of the other reviewers' labels; a DELETE
+    answers 204, since afterwards a reviewer sees none and an adjudicator's view does not
+    depend on their own label."""
 
     permission_classes = [IsReviewer]
 
     def get_sentence(self):
-        sentences = Sentence.objects.filter(article__in=visible_articles(self.request.user))
+        sentences = visible_sentences(self.request.user).select_related("article__project")
         return get_object_or_404(sentences, pk=self.kwargs["pk"])
 
     @extend_schema(responses=serializers.AnnotationSerializer)
@@ -129,19 +149,21 @@ class MyAnnotation(APIView):
     @extend_schema(
         request=serializers.AnnotationInputSerializer,
         responses={
-            200: serializers.AnnotationSerializer,
-            201: serializers.AnnotationSerializer,
+            200: serializers.SavedAnnotationSerializer,
+            201: serializers.SavedAnnotationSerializer,
             409: serializers.ConflictSerializer,
         },
     )
     def put(self, request, pk):
         data = serializers.AnnotationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        sentence = self.get_sentence()
         annotation, created = save_annotation(
-            sentence=self.get_sentence(), reviewer=request.user, **data.validated_data
+            sentence=sentence, reviewer=request.user, **data.validated_data
         )
+        annotation.others = others_counts(request.user, sentence)
         return Response(
-            serializers.AnnotationSerializer(annotation).data,
+            serializers.SavedAnnotationSerializer(annotation).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
@@ -171,11 +193,7 @@ class AnnotationList(generics.ListAPIView):
         user = self.request.user
         params = serializers.AnnotationFilterSerializer(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        annotations = Annotation.objects.filter(
-            sentence__article__in=visible_articles(user)
-        ).select_related("reviewer", "sentence")
-        if not is_adjudicator(user):
-            annotations = annotations.filter(reviewer=user)
+        annotations = visible_annotations(user).select_related("reviewer", "sentence")
         lookups = {
             "project": "sentence__article__project__slug",
             "article": "sentence__article_id",
@@ -194,7 +212,9 @@ class Export(APIView):
     kind = None  # "annotations" or "sentences"
 
     def get(self, request):
-        params = serializers.ExportParamsSerializer(data=request.query_params.dict())
+        params = serializers.ExportParamsSerializer(
+            data=request.query_params.dict(), context={"projects": export_scope(request.user)}
+        )
         params.is_valid(raise_exception=True)
         fmt = params.validated_data["format"]
         response = StreamingHttpResponse(
@@ -236,7 +256,9 @@ class ClaimReviewExport(APIView):
     permission_classes = [CanExport]
 
     def get(self, request):
-        params = serializers.ClaimReviewParamsSerializer(data=request.query_params.dict())
+        params = serializers.ClaimReviewParamsSerializer(
+            data=request.query_params.dict(), context={"projects": export_scope(request.user)}
+        )
         params.is_valid(raise_exception=True)
         fmt = params.validated_data["format"]
         reviews = claim_reviews(
@@ -261,9 +283,8 @@ class SentenceVerdict(APIView):
     def put(self, request, pk):
         data = serializers.VerdictInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        sentences = Sentence.objects.filter(article__in=visible_articles(request.user))
         verdict, created = set_verdict(
-            sentence=get_object_or_404(sentences, pk=pk),
+            sentence=get_object_or_404(visible_sentences(request.user), pk=pk),
             adjudicator=request.user,
             **data.validated_data,
         )
@@ -277,7 +298,7 @@ class Stats(APIView):
     """Totals, label mix, progress and agreement (Krippendorff's alpha, nominal, and
     percent agreement) overall, per article and per reviewer."""
 
-    permission_classes = [IsAdminUser]
+    permission_classes = [CanReadStats]
 
     @extend_schema(parameters=[serializers.StatsFilterSerializer], responses=OpenApiResponse())
     def get(self, request):

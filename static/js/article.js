@@ -153,6 +153,15 @@
     }));
   }
 
+  // After a save the server answers with the others' counts the reviewer may now see (null:
+  // none): show them at once rather than after a reload. Adjudicators' pages list every label.
+  function showOthersCounts(id, others) {
+    if (data.sees_all) return;
+    if (others && LABELS.some((label) => others[label])) data.others[id] = others;
+    else delete data.others[id];
+    if (idAt(current) === id) paintOthers(id);
+  }
+
   function paintStatus() {
     const status = $("save-status");
     const waiting = pending.size;
@@ -242,6 +251,7 @@
       if (response.ok || gone) {
         const saved = response.status === 200 || response.status === 201 ? await response.json() : null;
         if (saved) server.set(id, saved); else server.delete(id);
+        if (saved) showOthersCounts(id, saved.others);
         if (pending.get(id) === sent) pending.delete(id);
         else if (pending.has(id)) pending.get(id).base = saved ? saved.version : 0;
         lastError = "";
