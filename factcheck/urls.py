@@ -8,7 +8,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("admin/dashboard/", views.dashboard_page, name="dashboard"),
     path("admin/", admin.site.urls),
     path("api/", include("annotations.api.urls")),
     path("", include("annotations.urls")),

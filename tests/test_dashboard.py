@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import resolve
 from django.utils import timezone
 
 from annotations.annotating import save_annotation
@@ -68,6 +69,13 @@ def test_dashboard_page_for_staff_in_constant_queries(client, staff, known,
     assert response.status_code == 200
     assert 'id="label-mix"' in html and "verified 3 (50.0%)" in html
     assert "60%</span> of the review target" in html
+
+
+def test_dashboard_hangs_off_the_admin_site():
+    """A staff page belongs to the admin's site, not to the reviewer pages module."""
+    match = resolve("/admin/dashboard/")
+    assert (match.namespace, match.url_name) == ("admin", "dashboard")
+    assert match.func.__module__ == "annotations.admin_site"
 
 
 def test_dashboard_is_refused_to_reviewers(client, alice):

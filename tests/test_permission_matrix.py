@@ -27,7 +27,7 @@ MATRIX = [
     ("article", "get", "/articles/{closed}/", None, [302, 200, 200, 404, 200, 200]),
     ("next", "post", "/next/", None, [302, 302, 302, 302, 302, 302]),
     ("adjudicate", "get", "/adjudicate/", None, [302, 403, 403, 403, 200, 200]),
-    ("dashboard", "get", "/admin/dashboard/", None, [302, 302, 302, 302, 302, 200]),
+    ("admin:dashboard", "get", "/admin/dashboard/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:index", "get", "/admin/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:annotations_article_import", "get", "/admin/annotations/article/import/", None,
      [302, 302, 302, 302, 302, 200]),
@@ -63,7 +63,7 @@ MATRIX = [
 
 # URLs that need no row: Django's admin pages for each model (staff only, by Django).
 NOT_IN_MATRIX_PREFIXES = ("admin:",)
-IN_MATRIX_ADMIN = {"admin:index", "admin:annotations_article_import"}
+IN_MATRIX_ADMIN = {"admin:index", "admin:dashboard", "admin:annotations_article_import"}
 
 
 def url_names(resolver=None, namespace=""):
