@@ -10,23 +10,35 @@ from django.shortcuts import render
 from django.urls import path
 
 from .charts import bars, stacked
-from .dashboard import DashboardFilters, dashboard
+from .dashboard import DashboardFilters, InvalidFilters, dashboard, period_of
 from .models import Label, Project
 
 
 class DashboardForm(forms.Form):
-    project = forms.SlugField(required=False)
-    article = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    since = forms.DateField(required=False)
-    until = forms.DateField(required=False)
+    # Labels as on the page, so that an error names the field the person filled in.
+    project = forms.SlugField(
+        required=False, label="Project", max_length=Project._meta.get_field("slug").max_length
+    )
+    article = forms.IntegerField(
+        required=False, label="Article id", min_value=1, max_value=2**63 - 1
+    )
+    since = forms.DateField(required=False, label="From")
+    until = forms.DateField(required=False, label="To")
+
+    def error_text(self):
+        return " ".join(
+            f"{self.fields[name].label}: {message}" if name in self.fields else message
+            for name, messages in self.errors.items()
+            for message in messages
+        )
 
     def clean(self):
         cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
-            raise forms.ValidationError("The period must start before it ends.")
-        if since and until and (until - since).days > 366:
-            raise forms.ValidationError("Choose a period of at most a year.")
+        if not self.errors:
+            try:
+                period_of(DashboardFilters(**cleaned))
+            except InvalidFilters as error:
+                raise forms.ValidationError(str(error)) from None
         return cleaned
 
 
@@ -38,7 +50,8 @@ class WorkbenchAdminSite(admin.AdminSite):
         ]
 
     def dashboard_view(self, request):
-        """The review dashboard, in the admin's look; its figures come from `dashboard`."""
+        """The review dashboard, in the admin's look; its figures come from `dashboard`.
+        Filters it cannot use: 400, the reason, and the figures without filters."""
         form = DashboardForm(request.GET or None)
         error = ""
         filters = DashboardFilters()
@@ -46,7 +59,7 @@ class WorkbenchAdminSite(admin.AdminSite):
             if form.is_valid():
                 filters = DashboardFilters(**form.cleaned_data)
             else:
-                error = " ".join(message for errors in form.errors.values() for message in errors)
+                error = form.error_text()
         figures = dashboard(filters)
         for article in figures["slowest"]:
             article["mix"] = stacked(article["labels"])
@@ -74,4 +87,5 @@ class WorkbenchAdminSite(admin.AdminSite):
                 "form": {"project": filters.project or "", "article": filters.article},
                 "error": error,
             },
+            status=400 if error else 200,
         )
