@@ -27,6 +27,7 @@ MATRIX = [
     ("article", "get", "/articles/{closed}/", None, [302, 200, 200, 404, 200, 200]),
     ("next", "post", "/next/", None, [302, 302, 302, 302, 302, 302]),
     ("adjudicate", "get", "/adjudicate/", None, [302, 403, 403, 403, 200, 200]),
+    ("favicon", "get", "/favicon.ico", None, [302, 302, 302, 302, 302, 302]),
     ("admin:dashboard", "get", "/admin/dashboard/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:index", "get", "/admin/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:annotations_article_import", "get", "/admin/annotations/article/import/", None,
