@@ -150,6 +150,8 @@ def adjudicate(request):
     page = Paginator(
         adjudication_queue(articles, include_decided=show == "all"), ADJUDICATION_PER_PAGE
     ).get_page(request.GET.get("page"))
+    # Without a verdict, on every page: the open list's own count, else one more query.
+    left = page.paginator.count if show == "open" else adjudication_queue(articles).count()
     agreement = summary(coincidences(articles))
     return render(
         request,
@@ -161,6 +163,7 @@ def adjudicate(request):
             "show": show,
             "keep": "&" + urlencode({"project": project, "show": show}),
             "agreement": agreement,
+            "left": left,
         },
     )
 

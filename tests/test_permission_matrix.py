@@ -52,6 +52,8 @@ MATRIX = [
     ("api-annotations", "get", "/api/annotations/", None, [401, 200, 200, 200, 200, 200]),
     ("api-verdict", "put", "/api/sentences/{sentence}/verdict/", {"label": "verified"},
      [401, 403, 403, 403, 201, 201]),
+    ("api-verdict", "delete", "/api/sentences/{sentence}/verdict/", None,
+     [401, 403, 403, 403, 404, 404]),  # no verdict to remove; see test_adjudication
     ("api-stats", "get", "/api/stats/", None, [401, 403, 403, 403, 403, 200]),
     ("api-queue-next", "post", "/api/queue/next/", None, [401, 200, 200, 200, 200, 200]),
     ("api-export-annotations", "get", "/api/export/annotations/", None,

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..access import is_adjudicator, visible_articles, visible_projects
-from ..adjudicating import set_verdict
+from ..adjudicating import clear_verdict, set_verdict
 from ..annotating import delete_annotation, save_annotation
 from ..claimreview import claim_reviews
 from ..exporting import CONTENT_TYPES, gather, stream_export
@@ -250,7 +250,7 @@ class ClaimReviewExport(APIView):
 
 
 class SentenceVerdict(APIView):
-    """An adjudicator sets (or replaces) the verdict on a sentence."""
+    """An adjudicator sets (or replaces) the verdict on a sentence, or removes it."""
 
     permission_classes = [IsAdjudicator]
 
@@ -271,6 +271,14 @@ class SentenceVerdict(APIView):
             serializers.VerdictSerializer(verdict).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        sentences = Sentence.objects.filter(article__in=visible_articles(request.user))
+        sentence = get_object_or_404(sentences, pk=pk)
+        if not clear_verdict(sentence=sentence, adjudicator=request.user):
+            return Response({"detail": "This sentence has no verdict."}, status=404)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class Stats(APIView):
