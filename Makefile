@@ -19,12 +19,14 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Local settings: development mode with a random secret key, written once.
+# Local settings, written once: plain HTTP on this machine with the site's own error pages
+# (LOCAL, not DEBUG: Django's debug 404 lists every URL), and a random secret key.
 .env:
-	@printf 'DEBUG=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
-	@echo "Wrote .env (DEBUG=true, a random SECRET_KEY) for local use."
+	@printf 'LOCAL=true\nSECRET_KEY=%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" > $@
+	@echo "Wrote .env (LOCAL=true, a random SECRET_KEY) for local use."
 
 run: install .env
+	@if grep -qx 'DEBUG=true' .env; then echo "Note: .env sets DEBUG=true, so errors show Django's debug pages (a 404 lists every URL). LOCAL=true in its place serves the site's own."; fi
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py setup_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (stop with Ctrl-C)"

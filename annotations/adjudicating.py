@@ -1,7 +1,7 @@
 """Verdicts: an adjudicator's final label for a sentence, and the sentences that need one."""
 
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from .annotating import InvalidAnnotation
@@ -32,6 +32,18 @@ def set_verdict(*, sentence, adjudicator, label, rationale=""):
         )
 
 
+def clear_verdict(*, sentence, adjudicator):
+    """Remove the sentence's verdict, so that it needs adjudication again; return whether
+    there was one. History keeps the verdict and who removed it."""
+    with transaction.atomic():
+        verdict = Verdict.objects.select_for_update().filter(sentence=sentence).first()
+        if verdict is None:
+            return False
+        verdict._history_user = adjudicator  # simple_history: who, outside a request too
+        verdict.delete()
+    return True
+
+
 def needing_adjudication(sentences):
     """Sentences whose reviewers disagree, or that anyone marked unclear."""
     # With three labels, two different ones means verified and disputed, or any unclear.
@@ -42,12 +54,22 @@ def needing_adjudication(sentences):
 
 def adjudication_queue(articles, *, include_decided=False):
     """The sentences of `articles` to adjudicate, oldest article first, with their votes
-    (and who cast them), their article and their verdict loaded: three queries a page."""
+    (and who cast them), their article, their verdict and the text of the sentences before
+    and after them (`text_before`, `text_after`, for context) loaded: three queries a page."""
     sentences = needing_adjudication(Sentence.objects.filter(article__in=articles))
     if not include_decided:
         sentences = sentences.filter(verdict__isnull=True)
+    neighbour = Sentence.objects.filter(article=OuterRef("article"))
     return (
-        sentences.select_related("article", "article__project", "verdict", "verdict__decided_by")
+        sentences.annotate(
+            text_before=Subquery(
+                neighbour.filter(position=OuterRef("position") - 1).values("text")[:1]
+            ),
+            text_after=Subquery(
+                neighbour.filter(position=OuterRef("position") + 1).values("text")[:1]
+            ),
+        )
+        .select_related("article", "article__project", "verdict", "verdict__decided_by")
         .prefetch_related(
             Prefetch(
                 "annotations",

@@ -23,6 +23,12 @@ from .tallies import SUMMED, coincidences_of
 SLOWEST_ARTICLES = 15
 MOST_DISPUTED = 10
 DEFAULT_DAYS = 30
+LONGEST_DAYS = 367  # a year, leap day included, both ends counted
+EARLIEST_DAY = date(1900, 1, 1)
+
+
+class InvalidFilters(ValueError):
+    """A dashboard filter out of range; the message says which and why."""
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,33 @@ class DashboardFilters:
     until: date | None = None  # up to this day, included (default: today)
 
 
-def dashboard(filters: DashboardFilters):
-    """Every figure of the dashboard; six queries whatever the number of labels."""
-    until = filters.until or timezone.localdate()
+def period_of(filters: DashboardFilters):
+    """The activity period (since, until) the filters choose, both days included.
+
+    Raise InvalidFilters when it runs backwards, is longer than a year, or leaves 1900 to
+    next year: no label is older or newer, such dates are typos, and days near the ends of
+    the calendar overflow the period's arithmetic.
+    """
+    today = timezone.localdate()
+    latest = date(today.year + 1, 12, 31)
+    for day, name in ((filters.since, "From"), (filters.until, "To")):
+        if day is not None and not EARLIEST_DAY <= day <= latest:
+            raise InvalidFilters(
+                f"“{name}” must be a day from {EARLIEST_DAY:%Y-%m-%d} to {latest:%Y-%m-%d}."
+            )
+    until = filters.until or today
     since = filters.since or until - timedelta(days=DEFAULT_DAYS - 1)
+    if since > until:
+        raise InvalidFilters("The period must start before it ends.")
+    if (until - since).days >= LONGEST_DAYS:
+        raise InvalidFilters("Choose a period of at most a year.")
+    return since, until
+
+
+def dashboard(filters: DashboardFilters):
+    """Every figure of the dashboard; six queries whatever the number of labels. Raise
+    InvalidFilters for a period `period_of` refuses."""
+    since, until = period_of(filters)
     articles = Article.objects.all()
     if filters.project:
         articles = articles.filter(project__slug=filters.project)

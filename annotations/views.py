@@ -2,11 +2,8 @@
 
 from urllib.parse import urlencode, urlsplit
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, Q
@@ -15,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from .access import (
-    can_read_stats,
     is_adjudicator,
     is_reviewer,
     others_labels,
@@ -24,9 +20,7 @@ from .access import (
 )
 from .adjudicating import adjudication_queue
 from .agreement import summary
-from .charts import bars, stacked
-from .dashboard import DashboardFilters, dashboard
-from .models import NOTE_MAX_LENGTH, Annotation, Label, Project
+from .models import NOTE_MAX_LENGTH, Annotation
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
 from .segmentation import paragraph_spans
@@ -162,6 +156,8 @@ def adjudicate(request):
     page = Paginator(
         adjudication_queue(articles, include_decided=show == "all"), ADJUDICATION_PER_PAGE
     ).get_page(request.GET.get("page"))
+    # Without a verdict, on every page: the open list's own count, else one more query.
+    left = page.paginator.count if show == "open" else adjudication_queue(articles).count()
     agreement = summary(coincidences(articles))
     return render(
         request,
@@ -173,6 +169,7 @@ def adjudicate(request):
             "show": show,
             "keep": "&" + urlencode({"project": project, "show": show}),
             "agreement": agreement,
+            "left": left,
         },
     )
 
@@ -191,62 +188,6 @@ def group_by_paragraph(body, sentences):
     return paragraphs
 
 
-class DashboardForm(forms.Form):
-    project = forms.SlugField(required=False)
-    article = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    since = forms.DateField(required=False)
-    until = forms.DateField(required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
-            raise forms.ValidationError("The period must start before it ends.")
-        if since and until and (until - since).days > 366:
-            raise forms.ValidationError("Choose a period of at most a year.")
-        return cleaned
-
-
-@staff_member_required
-def dashboard_page(request):
-    """The staff dashboard, in the admin's look; its figures come from `dashboard`."""
-    if not can_read_stats(request.user):
-        raise PermissionDenied
-    form = DashboardForm(request.GET or None)
-    error = ""
-    filters = DashboardFilters()
-    if form.is_bound:
-        if form.is_valid():
-            filters = DashboardFilters(**form.cleaned_data)
-        else:
-            error = " ".join(message for errors in form.errors.values() for message in errors)
-    figures = dashboard(filters)
-    for article in figures["slowest"]:
-        article["mix"] = stacked(article["labels"])
-    for reviewer in figures["reviewers"]:
-        reviewer["bars"] = bars(reviewer["daily"], figures["days"], width=120, height=24)
-    for sentence in figures["split_sentences"]:
-        sentence.counts = [
-            {"label": label, "count": getattr(sentence, f"{label}_count")} for label in Label.values
-        ]
-    return render(
-        request,
-        "admin/dashboard.html",
-        {
-            **admin.site.each_context(request),
-            "title": "Review dashboard",
-            "d": figures,
-            "mix": stacked(figures["overall"]["labels"]),
-            "daily": bars(figures["daily"], figures["days"], width=600, height=120),
-            "daily_peak": max(figures["daily"], default=0),
-            "daily_total": sum(figures["daily"]),
-            "reviewers": figures["reviewers"],
-            "split_sentences": figures["split_sentences"],
-            "projects": Project.objects.order_by("name"),
-            "form": {"project": filters.project or "", "article": filters.article},
-            "error": error,
-        },
-    )
 
 
 def locked_out(request, credentials, *args, **kwargs):

@@ -1,5 +1,7 @@
 """Verdicts and the adjudication page; what reviewers may not do."""
 
+import re
+
 import pytest
 
 from annotations.adjudicating import needing_adjudication, set_verdict
@@ -42,6 +44,26 @@ def test_adjudicator_sets_and_replaces_a_verdict(labeled, judy):
     assert Verdict.history.count() == 2
 
 
+def test_adjudicator_removes_a_verdict_and_history_keeps_it(labeled, judy):
+    split = labeled.sentences.get(position=1)
+    url = f"/api/sentences/{split.pk}/verdict/"
+    api(judy).put(url, {"label": "disputed", "rationale": "Bob's source."}, format="json")
+    assert api(judy).delete(url).status_code == 204
+    assert not Verdict.objects.exists()
+    removed = Verdict.history.latest("history_date")
+    assert (removed.history_type, removed.label, removed.history_user) == ("-", "disputed", judy)
+    assert split in needing_adjudication(Sentence.objects.filter(verdict__isnull=True))
+    again = api(judy).delete(url)
+    assert again.status_code == 404 and again.json() == {"detail": "This sentence has no verdict."}
+
+
+def test_reviewers_cannot_remove_verdicts(labeled, alice, judy):
+    split = labeled.sentences.get(position=1)
+    set_verdict(sentence=split, adjudicator=judy, label="disputed")
+    assert api(alice).delete(f"/api/sentences/{split.pk}/verdict/").status_code == 403
+    assert Verdict.objects.filter(sentence=split).exists()
+
+
 def test_reviewers_cannot_set_verdicts(labeled, alice):
     split = labeled.sentences.get(position=1)
     response = api(alice).put(f"/api/sentences/{split.pk}/verdict/", {"label": "verified"},
@@ -61,9 +83,30 @@ def test_adjudication_page_lists_exactly_the_disputed_sentences(client, labeled,
     client.force_login(judy)
     html = client.get("/adjudicate/").content.decode()
     assert html.count('class="case card"') == 2
-    assert "Split two." in html and "Unsure three." in html
-    assert "Agreed one." not in html and "Alone four." not in html
+    cases = re.findall(r'<blockquote class="case-text">(.*?)</blockquote>', html)
+    assert cases == ["Split two.", "Unsure three."]
     assert "alice&#x27;s note" in html and "https://example.org/proof" in html
+
+
+def test_adjudication_page_shows_each_sentence_between_its_neighbours(client, labeled, judy):
+    client.force_login(judy)
+    html = client.get("/adjudicate/").content.decode()
+    split_case = html[html.index('<li class="case card"'):html.index("</li>")]
+    assert split_case.index("Agreed one.") < split_case.index("Split two.") < split_case.index(
+        "Unsure three.")
+    assert 'title="The sentence before">Agreed one.</p>' in split_case
+    assert 'title="The sentence after">Unsure three.</p>' in split_case
+
+
+def test_adjudication_page_counts_the_sentences_left_on_every_page(client, labeled, judy):
+    client.force_login(judy)
+    assert ">2 sentences left<" in client.get("/adjudicate/").content.decode()
+    set_verdict(sentence=labeled.sentences.get(position=1), adjudicator=judy, label="disputed")
+    assert ">1 sentence left<" in client.get("/adjudicate/").content.decode()
+    # Every case is listed, the decided one too; one is left.
+    assert ">1 sentence left<" in client.get("/adjudicate/", {"show": "all"}).content.decode()
+    set_verdict(sentence=labeled.sentences.get(position=2), adjudicator=judy, label="unclear")
+    assert ">All settled<" in client.get("/adjudicate/", {"show": "all"}).content.decode()
 
 
 def test_decided_sentences_leave_the_open_list(client, labeled, judy):
@@ -71,7 +114,7 @@ def test_decided_sentences_leave_the_open_list(client, labeled, judy):
     client.force_login(judy)
     assert client.get("/adjudicate/").content.decode().count('class="case card"') == 1
     assert client.get("/adjudicate/", {"show": "all"}).content.decode().count(
-        'class="case card"') == 2
+        'class="case card') == 2
 
 
 def test_adjudication_page_is_for_adjudicators(client, alice):
@@ -88,10 +131,15 @@ def test_adjudication_page_query_count_is_constant(client, judy, alice, bob,
         save_annotation(sentence=sentence, reviewer=alice, label="verified", note="n")
         save_annotation(sentence=sentence, reviewer=bob, label="disputed")
     client.force_login(judy)
-    # session, user, groups, count, page of sentences, their votes, projects
+    # session, user, groups, count, page of sentences (their neighbours in subqueries), their
+    # votes, agreement, projects; and with every case listed, the count of those left
     with django_assert_max_num_queries(8):
         html = client.get("/adjudicate/").content.decode()
     assert html.count('class="case card"') == 25
+    assert html.count('class="context"') == 49  # the first sentence has none before
+    with django_assert_max_num_queries(9):
+        html = client.get("/adjudicate/", {"show": "all"}).content.decode()
+    assert html.count('class="case card') == 25 and ">40 sentences left<" in html
 
 
 def test_members_only_sentences_stay_hidden_from_reviewers_verdict_or_not(labeled, bob, judy):

@@ -1,14 +1,15 @@
 """The staff dashboard and the admin's import page and export action."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import resolve
 from django.utils import timezone
 
 from annotations.annotating import save_annotation
-from annotations.dashboard import DashboardFilters, dashboard
+from annotations.dashboard import DashboardFilters, InvalidFilters, dashboard
 from annotations.models import Annotation, Article
 from tests.factories import make_article, make_project, make_user
 
@@ -70,6 +71,13 @@ def test_dashboard_page_for_staff_in_constant_queries(client, staff, known,
     assert "60%</span> of the review target" in html
 
 
+def test_dashboard_hangs_off_the_admin_site():
+    """A staff page belongs to the admin's site, not to the reviewer pages module."""
+    match = resolve("/admin/dashboard/")
+    assert (match.namespace, match.url_name) == ("admin", "dashboard")
+    assert match.func.__module__ == "annotations.admin_site"
+
+
 def test_dashboard_is_refused_to_reviewers(client, alice):
     client.force_login(alice)
     response = client.get("/admin/dashboard/")
@@ -78,8 +86,45 @@ def test_dashboard_is_refused_to_reviewers(client, alice):
 
 def test_dashboard_rejects_a_backwards_period(client, staff):
     client.force_login(staff)
-    html = client.get("/admin/dashboard/", {"since": "2026-02-01", "until": "2026-01-01"})
-    assert b"The period must start before it ends." in html.content
+    response = client.get("/admin/dashboard/", {"since": "2026-02-01", "until": "2026-01-01"})
+    assert response.status_code == 400
+    assert b"The period must start before it ends." in response.content
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"until": "9999-12-31"}, "“To” must be a day from 1900-01-01"),
+    ({"since": "0001-01-01", "until": "0001-01-05"}, "“From” must be a day from 1900-01-01"),
+    ({"until": "0001-01-03"}, "“To” must be a day from 1900-01-01"),
+    ({"since": "9999-12-25", "until": "9999-12-31"}, "“From” must be a day from 1900-01-01"),
+    # Alone, a start runs to today: never a period of centuries (a day per row, per reviewer).
+    ({"since": "0001-01-01"}, "“From” must be a day from 1900-01-01"),
+    ({"since": "1900-01-01"}, "Choose a period of at most a year."),
+    ({"article": "99999999999999999999"}, "Article id: Ensure this value is less than"),
+    ({"project": "p" * 101}, "Project: Ensure this value has at most 100 characters"),
+    ({"since": "last week"}, "From: Enter a valid date."),
+])
+def test_dashboard_answers_filters_out_of_range_with_a_400_that_says_why(
+    client, staff, query, message
+):
+    client.force_login(staff)
+    response = client.get("/admin/dashboard/", query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert 'id="label-mix"' in response.content.decode()  # the figures without filters
+
+
+def test_dashboard_takes_the_first_and_last_days_it_allows(client, staff, known):
+    client.force_login(staff)
+    last = date(timezone.localdate().year + 1, 12, 31)
+    for since, until in ((date(1900, 1, 1), date(1900, 1, 31)), (last - timedelta(days=6), last)):
+        response = client.get("/admin/dashboard/", {"since": since, "until": until})
+        assert response.status_code == 200
+        assert "No labels in this period." in response.content.decode()
+
+
+def test_dashboard_figures_refuse_a_period_at_the_end_of_the_calendar():
+    with pytest.raises(InvalidFilters, match="“To” must be a day from 1900-01-01"):
+        dashboard(DashboardFilters(until=date.max))
 
 
 def test_admin_index_links_to_the_dashboard_and_import(client, staff):

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.test import Client
 
 from annotations.annotating import save_annotation
 from tests.factories import make_article, make_project
@@ -146,3 +147,56 @@ def test_article_page_runs_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(7):
         response = client.get(f"/articles/{article.pk}/")
     assert response.content.decode().count('class="sentence"') == 300
+
+
+class TestErrorPages:
+    """The site's own error pages; never Django's debug pages, which list every URL."""
+
+    pytestmark = pytest.mark.urls("tests.error_urls")
+
+    @pytest.mark.parametrize("path, status, heading", [
+        ("/no/such/page/", 404, "Page not found"),
+        ("/test/forbidden/", 403, "Not allowed"),
+        ("/test/bad/", 400, "Bad request"),
+        ("/test/broken/", 500, "Something went wrong"),
+    ])
+    def test_an_error_is_the_sites_page(self, client, alice, path, status, heading):
+        client.raise_request_exception = False
+        client.force_login(alice)
+        response = client.get(path)
+        html = response.content.decode()
+        assert response.status_code == status
+        assert f"<h1>{heading}</h1>" in html and 'class="topbar"' in html
+        assert "favicon.svg" in html
+        assert "URLconf" not in html and "admin/" not in html and "a bug" not in html
+
+    @pytest.mark.parametrize("path, status", [
+        ("/api/no/such/thing/", 404),
+        ("/api/test/forbidden/", 403),
+        ("/api/test/bad/", 400),
+        ("/api/test/broken/", 500),
+    ])
+    def test_an_api_error_is_json(self, client, path, status):
+        client.raise_request_exception = False
+        response = client.get(path)
+        assert response.status_code == status
+        assert response["Content-Type"] == "application/json"
+        assert set(response.json()) == {"detail"}
+
+    def test_a_form_sent_without_its_token_gets_the_sites_page(self, alice):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(alice)
+        response = client.post("/accounts/logout/")
+        assert response.status_code == 403
+        assert "<h1>This form has expired</h1>" in response.content.decode()
+
+
+def test_every_page_names_the_icon_and_favicon_ico_leads_to_it(client, alice, staff):
+    client.force_login(alice)
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/").content.decode()
+    client.force_login(staff)
+    assert '<link rel="icon" href="/static/favicon.svg"' in client.get("/admin/").content.decode()
+    response = client.get("/favicon.ico")
+    assert (response.status_code, response.url) == (302, "/static/favicon.svg")
+    icon = client.get(response.url)
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"

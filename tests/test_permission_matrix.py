@@ -28,7 +28,8 @@ MATRIX = [
     ("article", "get", "/articles/{closed}/", None, [302, 200, 200, 404, 200, 200]),
     ("next", "post", "/next/", None, [302, 302, 302, 302, 302, 302]),
     ("adjudicate", "get", "/adjudicate/", None, [302, 403, 403, 403, 200, 200]),
-    ("dashboard", "get", "/admin/dashboard/", None, [302, 302, 302, 302, 302, 200]),
+    ("favicon", "get", "/favicon.ico", None, [302, 302, 302, 302, 302, 302]),
+    ("admin:dashboard", "get", "/admin/dashboard/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:index", "get", "/admin/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:annotations_article_import", "get", "/admin/annotations/article/import/", None,
      [302, 302, 302, 302, 302, 200]),
@@ -52,6 +53,8 @@ MATRIX = [
     ("api-annotations", "get", "/api/annotations/", None, [401, 200, 200, 200, 200, 200]),
     ("api-verdict", "put", "/api/sentences/{sentence}/verdict/", {"label": "verified"},
      [401, 403, 403, 403, 201, 201]),
+    ("api-verdict", "delete", "/api/sentences/{sentence}/verdict/", None,
+     [401, 403, 403, 403, 404, 404]),  # no verdict to remove; see test_adjudication
     ("api-stats", "get", "/api/stats/", None, [401, 403, 403, 403, 403, 200]),
     ("api-queue-next", "post", "/api/queue/next/", None, [401, 200, 200, 200, 200, 200]),
     ("api-export-annotations", "get", "/api/export/annotations/", None,
@@ -79,6 +82,7 @@ MORE_PERSONAS = ["exporter", "bare_staff"]
 # (method, path of a MATRIX row): statuses for MORE_PERSONAS in order.
 MORE = {
     ("get", "/healthz"): [200, 200],
+    ("get", "/favicon.ico"): [302, 302],
     ("get", "/accounts/login/"): [200, 200],
     ("post", "/accounts/logout/"): [302, 302],
     ("get", "/"): [403, 403],
@@ -101,6 +105,7 @@ MORE = {
     ("delete", "/api/sentences/{sentence}/annotation/"): [403, 403],
     ("get", "/api/annotations/"): [403, 403],
     ("put", "/api/sentences/{sentence}/verdict/"): [403, 403],
+    ("delete", "/api/sentences/{sentence}/verdict/"): [403, 403],
     ("get", "/api/stats/"): [403, 403],
     ("post", "/api/queue/next/"): [403, 403],
     ("get", "/api/export/annotations/"): [200, 403],
@@ -114,7 +119,7 @@ MORE = {
 
 # URLs that need no row: Django's admin pages for each model (staff only, by Django).
 NOT_IN_MATRIX_PREFIXES = ("admin:",)
-IN_MATRIX_ADMIN = {"admin:index", "admin:annotations_article_import"}
+IN_MATRIX_ADMIN = {"admin:index", "admin:dashboard", "admin:annotations_article_import"}
 
 
 def url_names(resolver=None, namespace=""):

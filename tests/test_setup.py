@@ -1,3 +1,6 @@
+import json
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +29,63 @@ def test_production_settings_refuse_to_start_without_a_secret_key(tmp_path):
 def test_development_settings_start_without_a_secret_key(tmp_path):
     done = run_manage("check", env={"DEBUG": "true", "SQLITE_PATH": str(tmp_path / "db")})
     assert done.returncode == 0, done.stderr
+
+
+def make_run_env_file(tmp_path):
+    """The .env `make run` writes, from the Makefile's own recipe."""
+    recipe = re.search(r"^\.env:\n\t@printf '([^']*)'", (ROOT / "Makefile").read_text(), re.M)
+    env_file = tmp_path / ".env"
+    env_file.write_text(recipe[1].replace("\\n", "\n") % secrets.token_urlsafe(50))
+    return env_file
+
+
+# Requests as the browser sends them to `make run`, through the whole stack.
+SERVE = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.test import Client, override_settings
+client = Client(HTTP_HOST="127.0.0.1:8000", raise_request_exception=False)
+answers = {"DEBUG": settings.DEBUG}
+with override_settings(ROOT_URLCONF="tests.error_urls"):
+    for path in ("/no/such/page/", "/test/forbidden/", "/test/broken/", "/accounts/login/",
+                 "/favicon.ico", "/static/favicon.svg"):
+        response = client.get(path)
+        answers[path] = {
+            "status": response.status_code,
+            "html": "" if response.streaming else response.content.decode(),
+            "location": response.get("Location"),
+            "secure_cookies": [name for name, c in response.cookies.items() if c["secure"]],
+        }
+print(json.dumps(answers))
+"""
+
+
+def test_make_run_serves_the_sites_error_pages_over_plain_http(tmp_path):
+    """`make run` must not show Django's debug pages (a 404 lists every URL), and works
+    on http://127.0.0.1:8000/ without collectstatic."""
+    env_file = make_run_env_file(tmp_path)
+    assert "DEBUG" not in env_file.read_text()
+    done = subprocess.run(
+        [sys.executable, "-c", SERVE], capture_output=True, text=True, cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "ENV_FILE": str(env_file),
+             "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+             "SQLITE_PATH": str(tmp_path / "db.sqlite3")},
+    )
+    assert done.returncode == 0, done.stderr
+    answers = json.loads(done.stdout)
+    assert answers["DEBUG"] is False
+    for path, status, heading in [("/no/such/page/", 404, "Page not found"),
+                                  ("/test/forbidden/", 403, "Not allowed"),
+                                  ("/test/broken/", 500, "Something went wrong")]:
+        answer = answers[path]
+        assert answer["status"] == status
+        assert f"<h1>{heading}</h1>" in answer["html"]
+        assert "URLconf" not in answer["html"] and "Traceback" not in answer["html"]
+    sign_in = answers["/accounts/login/"]
+    assert sign_in["status"] == 200 and sign_in["secure_cookies"] == []  # no HTTPS here
+    assert answers["/favicon.ico"]["location"] == "/static/favicon.svg"
+    assert answers["/static/favicon.svg"]["status"] == 200
 
 
 def test_bad_boolean_setting_is_a_clear_error(tmp_path):

@@ -20,7 +20,7 @@ from ..access import (
     visible_projects,
     visible_sentences,
 )
-from ..adjudicating import set_verdict
+from ..adjudicating import clear_verdict, set_verdict
 from ..annotating import delete_annotation, save_annotation
 from ..claimreview import claim_reviews
 from ..exporting import CONTENT_TYPES, gather, stream_export
@@ -272,7 +272,7 @@ class ClaimReviewExport(APIView):
 
 
 class SentenceVerdict(APIView):
-    """An adjudicator sets (or replaces) the verdict on a sentence."""
+    """An adjudicator sets (or replaces) the verdict on a sentence, or removes it."""
 
     permission_classes = [IsAdjudicator]
 
@@ -292,6 +292,13 @@ class SentenceVerdict(APIView):
             serializers.VerdictSerializer(verdict).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        sentence = get_object_or_404(visible_sentences(request.user), pk=pk)
+        if not clear_verdict(sentence=sentence, adjudicator=request.user):
+            return Response({"detail": "This sentence has no verdict."}, status=404)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class Stats(APIView):

@@ -1,10 +1,20 @@
-// The adjudication page: pick a case with j/k, write a rationale, press 1/2/3 for the verdict.
+// The adjudication page: pick a case with j/k, write a rationale, press 1/2/3 for the
+// verdict; u undoes the last verdict set here (the case's earlier verdict, or none, is back).
 (() => {
   "use strict";
 
   const cases = [...document.querySelectorAll(".case")];
   if (!cases.length) return;
   const status = document.getElementById("save-status");
+  const left = document.getElementById("left");
+  // Each case's verdict as the server has it: {label, rationale, by}, or null.
+  const verdicts = cases.map((item) => (item.dataset.verdict ? {
+    label: item.dataset.verdict,
+    rationale: item.querySelector(".rationale").defaultValue,
+    by: item.dataset.verdictBy,
+  } : null));
+  const done = []; // the verdicts set here, latest last: {index, before}
+  let queue = Promise.resolve();
   let current = 0;
 
   const csrfToken = () => document.cookie.split("; ")
@@ -18,37 +28,88 @@
     if (scroll) cases[current].scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
-  async function decide(label, index = current) {
+  function say(state, text) {
+    status.hidden = false;
+    status.dataset.state = state;
+    status.textContent = text;
+  }
+
+  function countLeft(delta) {
+    const n = Number(left.dataset.left) + delta;
+    left.dataset.left = n;
+    left.textContent = n ? `${n} sentence${n === 1 ? "" : "s"} left` : "All settled";
+  }
+
+  function render(index) {
     const item = cases[index];
-    const rationale = item.querySelector(".rationale").value;
-    status.dataset.state = "saving";
-    status.textContent = "Saving…";
-    try {
-      const response = await fetch(`/api/sentences/${item.dataset.id}/verdict/`, {
-        method: "PUT",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-        body: JSON.stringify({ label, rationale }),
-      });
-      const body = await response.json();
-      if (!response.ok) throw new Error(body.detail || JSON.stringify(body));
-      for (const button of item.querySelectorAll(".label-button")) {
-        button.classList.toggle("active", button.dataset.label === label);
-      }
-      const state = item.querySelector(".verdict-state");
-      state.textContent = "Verdict: ";
-      const vote = document.createElement("span");
-      vote.className = `vote ${label}`;
-      vote.textContent = label;
-      state.append(vote, ` by ${body.decided_by}`);
-      item.classList.add("decided");
-      status.dataset.state = "saved";
-      status.textContent = "Verdict saved";
-      select(index + 1);
-    } catch (error) {
-      status.dataset.state = "failed";
-      status.textContent = `Not saved: ${error.message}. Try again.`;
+    const verdict = verdicts[index];
+    for (const button of item.querySelectorAll(".label-button")) {
+      button.classList.toggle("active", verdict?.label === button.dataset.label);
     }
+    const state = item.querySelector(".verdict-state");
+    state.querySelector(".verdict-text")?.remove();
+    if (verdict) {
+      const text = document.createElement("span");
+      const vote = document.createElement("span");
+      text.className = "verdict-text";
+      vote.className = `vote ${verdict.label}`;
+      vote.textContent = verdict.label;
+      text.append("Verdict: ", vote, ` by ${verdict.by} `);
+      state.prepend(text);
+    }
+    item.classList.toggle("decided", Boolean(verdict));
+    const last = done[done.length - 1];
+    cases.forEach((other, i) => { other.querySelector(".undo").hidden = last?.index !== i; });
+  }
+
+  // PUT the verdict, or DELETE it for null; the verdict the server then has.
+  async function send(index, verdict) {
+    const response = await fetch(`/api/sentences/${cases[index].dataset.id}/verdict/`, {
+      method: verdict ? "PUT" : "DELETE",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: verdict ? JSON.stringify({ label: verdict.label, rationale: verdict.rationale }) : null,
+    });
+    if (response.status === 204) return null;
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.detail || JSON.stringify(body));
+    return { label: body.label, rationale: body.rationale, by: body.decided_by };
+  }
+
+  // Requests go one at a time, in order, so that an undo follows the change it undoes.
+  function enqueue(task) {
+    queue = queue.then(task).catch((error) => say("failed", `Not saved: ${error.message}`));
+  }
+
+  async function apply(index, verdict, { undo = false } = {}) {
+    const before = verdicts[index];
+    say("saving", "Saving…");
+    try {
+      verdicts[index] = await send(index, verdict);
+    } catch (error) {
+      say("failed", `Not saved: ${error.message}. Try again.`);
+      return;
+    }
+    if (undo) done.pop(); else done.push({ index, before });
+    countLeft(Number(!verdicts[index]) - Number(!before));
+    render(index);
+    say("saved", undo ? "Verdict undone" : "Verdict saved");
+  }
+
+  function decide(label, index = current) {
+    const rationale = cases[index].querySelector(".rationale").value;
+    enqueue(() => apply(index, { label, rationale }));
+    select(index + 1);
+  }
+
+  function undo() {
+    enqueue(async () => {
+      const last = done[done.length - 1];
+      if (!last) return;
+      if (last.before) cases[last.index].querySelector(".rationale").value = last.before.rationale;
+      select(last.index);
+      await apply(last.index, last.before, { undo: true });
+    });
   }
 
   cases.forEach((item, index) => {
@@ -60,6 +121,10 @@
         decide(button.dataset.label, index);
       });
     }
+    item.querySelector(".undo").addEventListener("click", (event) => {
+      event.stopPropagation();
+      undo();
+    });
   });
 
   document.addEventListener("keydown", (event) => {
@@ -72,6 +137,7 @@
       j: () => select(current + 1), ArrowDown: () => select(current + 1),
       k: () => select(current - 1), ArrowUp: () => select(current - 1),
       r: () => cases[current].querySelector(".rationale").focus(),
+      u: undo,
       1: () => decide("verified"), 2: () => decide("disputed"), 3: () => decide("unclear"),
     };
     if (actions[event.key]) {

@@ -1,0 +1,95 @@
+"""The admin site: Django's, with the staff's review dashboard at /admin/dashboard/.
+
+`factcheck.apps.AdminConfig` makes this the default site, so that `admin.site` (and every
+`@admin.register`) is this one.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path
+
+from .access import can_read_stats
+from .charts import bars, stacked
+from .dashboard import DashboardFilters, InvalidFilters, dashboard, period_of
+from .models import Label, Project
+
+
+class DashboardForm(forms.Form):
+    # Labels as on the page, so that an error names the field the person filled in.
+    project = forms.SlugField(
+        required=False, label="Project", max_length=Project._meta.get_field("slug").max_length
+    )
+    article = forms.IntegerField(
+        required=False, label="Article id", min_value=1, max_value=2**63 - 1
+    )
+    since = forms.DateField(required=False, label="From")
+    until = forms.DateField(required=False, label="To")
+
+    def error_text(self):
+        return " ".join(
+            f"{self.fields[name].label}: {message}" if name in self.fields else message
+            for name, messages in self.errors.items()
+            for message in messages
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                period_of(DashboardFilters(**cleaned))
+            except InvalidFilters as error:
+                raise forms.ValidationError(str(error)) from None
+        return cleaned
+
+
+class WorkbenchAdminSite(admin.AdminSite):
+    def get_urls(self):
+        return [
+            path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            *super().get_urls(),
+        ]
+
+    def dashboard_view(self, request):
+        """The review dashboard, in the admin's look; its figures come from `dashboard`.
+        Filters it cannot use: 400, the reason, and the figures without filters."""
+        if not can_read_stats(request.user):
+            raise PermissionDenied
+        form = DashboardForm(request.GET or None)
+        error = ""
+        filters = DashboardFilters()
+        if form.is_bound:
+            if form.is_valid():
+                filters = DashboardFilters(**form.cleaned_data)
+            else:
+                error = form.error_text()
+        figures = dashboard(filters)
+        for article in figures["slowest"]:
+            article["mix"] = stacked(article["labels"])
+        for reviewer in figures["reviewers"]:
+            reviewer["bars"] = bars(reviewer["daily"], figures["days"], width=120, height=24)
+        for sentence in figures["split_sentences"]:
+            sentence.counts = [
+                {"label": label, "count": getattr(sentence, f"{label}_count")}
+                for label in Label.values
+            ]
+        return render(
+            request,
+            "admin/dashboard.html",
+            {
+                **self.each_context(request),
+                "title": "Review dashboard",
+                "d": figures,
+                "mix": stacked(figures["overall"]["labels"]),
+                "daily": bars(figures["daily"], figures["days"], width=600, height=120),
+                "daily_peak": max(figures["daily"], default=0),
+                "daily_total": sum(figures["daily"]),
+                "reviewers": figures["reviewers"],
+                "split_sentences": figures["split_sentences"],
+                "projects": Project.objects.order_by("name"),
+                "form": {"project": filters.project or "", "article": filters.article},
+                "error": error,
+            },
+            status=400 if error else 200,
+        )
