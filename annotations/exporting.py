@@ -11,6 +11,8 @@ import csv
 import hashlib
 import io
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,8 +33,10 @@ from django.db.models import (
 )
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Left
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from .models import Annotation, Sentence
+from .models import MAX_ID, Annotation, Label, Project, Sentence
 from .progress import label_count
 
 KINDS = ("annotations", "sentences")
@@ -406,3 +410,116 @@ def _json_array(lines):
         out, held = out[:-2], out[-2:]
         yield out
     yield b"\n]\n"
+
+
+# ---- the parameters of an export, as a URL's query or the command's flags give them -------
+
+PARAMETERS = (
+    "format", "project", "article", "label", "reviewer", "updated_since", "has_verdict",
+    "split", "anonymize",
+)
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_DIGITS = re.compile(r"[0-9]+")
+_TRUE, _FALSE = ("true", "1"), ("false", "0")
+
+
+class InvalidExportQuery(ValueError):
+    """Parameters an export cannot run with; `errors` maps each wrong parameter to why."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in errors.items()))
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    format: str
+    filters: ExportFilters
+
+
+def parse_export_query(params: Mapping, *, formats=FORMATS, default_format="jsonl",
+                       projects=None):
+    """An ExportQuery from text parameters (booleans may also be bools); `projects` are those
+    the caller may name (default: all). Raise InvalidExportQuery naming every parameter that
+    is unknown or wrong."""
+    parsers = {
+        **_PARSE,
+        "format": lambda value: _choice(value, formats),
+        "project": lambda value: _project(value, Project.objects.all() if projects is None
+                                          else projects),
+    }
+    errors = dict.fromkeys(sorted(set(params) - set(PARAMETERS)), "unknown field")
+    fields = {}
+    for name in PARAMETERS:
+        if params.get(name) is None:
+            continue
+        try:
+            fields[name] = parsers[name](params[name])
+        except ValueError as error:
+            errors[name] = str(error)
+    if errors:
+        raise InvalidExportQuery(errors)
+    return ExportQuery(format=fields.pop("format", default_format), filters=ExportFilters(**fields))
+
+
+def _choice(value, choices):
+    if value not in choices:
+        raise ValueError(f"must be one of {', '.join(choices)}")
+    return value
+
+
+def _project(value, projects):
+    if not _SLUG.fullmatch(value) or not projects.filter(slug=value).exists():
+        known = ", ".join(projects.order_by("slug").values_list("slug", flat=True))
+        raise ValueError(f"unknown project {value!r}; existing: {known}")
+    return value
+
+
+def _article(value):
+    value = str(value)  # the command may be called with a number
+    if not _DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_ID:
+        raise ValueError(f"must be an article id (a whole number from 1 to {MAX_ID})")
+    return int(value)
+
+
+def _reviewer(value):
+    if not value:
+        raise ValueError("must be a username")
+    return value
+
+
+def _timestamp(value):
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError("must be an ISO 8601 date-time, such as 2025-05-01T12:00:00Z")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range") from None
+    return moment
+
+
+def _boolean(value):
+    if isinstance(value, bool):
+        return value
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ValueError("must be true or false")
+
+
+_PARSE = {
+    "article": _article,
+    "label": lambda value: _choice(value, Label.values),
+    "reviewer": _reviewer,
+    "updated_since": _timestamp,
+    "has_verdict": _boolean,
+    "split": lambda value: _choice(value, SPLITS),
+    "anonymize": _boolean,
+}

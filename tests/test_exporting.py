@@ -1,9 +1,11 @@
 """Dataset exports: the rows in the database, exactly, in every format, on every database."""
 
+import ast
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,14 +14,18 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotations.annotating import save_annotation
+from annotations.api.serializers import ClaimReviewParamsSerializer, ExportParamsSerializer
 from annotations.exporting import (
+    PARAMETERS,
     ExportFilters,
+    InvalidExportQuery,
     _python_chunks,
     export_query,
     gather,
+    parse_export_query,
     stream_export,
 )
-from annotations.models import Annotation, Verdict
+from annotations.models import Annotation, Project, Verdict
 from tests.factories import make_article, make_project, make_user
 
 pytestmark = pytest.mark.django_db
@@ -298,6 +304,81 @@ def test_bad_export_query_is_a_400(client, staff, query, message):
     assert message in str(response.json())
 
 
+# ---- the parameters: one parser for the API and the command ---------------------------------
+
+
+def test_parameters_become_filters(dataset):
+    query = parse_export_query({
+        "format": "csv", "project": "desk", "article": "7", "label": "disputed",
+        "reviewer": "alice", "updated_since": "2025-05-01T12:00:00+02:00",
+        "has_verdict": "false", "split": "test", "anonymize": "true",
+    })
+    assert query.format == "csv"
+    assert query.filters == ExportFilters(
+        project="desk", article=7, label="disputed", reviewer="alice",
+        updated_since=datetime(2025, 5, 1, 10, tzinfo=UTC), has_verdict=False, split="test",
+        anonymize=True,
+    )
+    assert parse_export_query({}) == parse_export_query({"format": "jsonl"})
+    assert parse_export_query({}).filters == ExportFilters()
+
+
+def test_every_wrong_parameter_is_named_at_once(dataset):
+    with pytest.raises(InvalidExportQuery) as caught:
+        parse_export_query({
+            "format": "xml", "project": "nope", "article": "1 OR 1=1", "label": "true",
+            "reviewer": "", "updated_since": "yesterday", "has_verdict": "maybe",
+            "split": "dev", "anonymize": "2", "colour": "red",
+        })
+    assert caught.value.errors == {
+        "colour": "unknown field",
+        "format": "must be one of jsonl, csv, json",
+        "project": "unknown project 'nope'; existing: default, desk",
+        "article": f"must be an article id (a whole number from 1 to {2**63 - 1})",
+        "label": "must be one of verified, disputed, unclear",
+        "reviewer": "must be a username",
+        "updated_since": "must be an ISO 8601 date-time, such as 2025-05-01T12:00:00Z",
+        "has_verdict": "must be true or false",
+        "split": "must be one of train, validation, test",
+        "anonymize": "must be true or false",
+    }
+
+
+def test_only_the_projects_the_caller_may_name_are_known(dataset):
+    with pytest.raises(InvalidExportQuery) as caught:
+        parse_export_query({"project": "desk"}, projects=Project.objects.exclude(slug="desk"))
+    assert caught.value.errors == {"project": "unknown project 'desk'; existing: default"}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", str(2**63), "1.5", "١"])
+def test_article_ids_outside_what_the_database_holds_are_refused(value):
+    with pytest.raises(InvalidExportQuery, match="article"):
+        parse_export_query({"article": value})
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_timestamps_that_leave_the_calendar_in_utc_are_refused(value):
+    with pytest.raises(InvalidExportQuery, match="out of range"):
+        parse_export_query({"updated_since": value})
+
+
+def test_the_schema_documents_exactly_the_parameters_the_parser_takes():
+    assert tuple(ExportParamsSerializer().fields) == PARAMETERS
+    assert tuple(ClaimReviewParamsSerializer().fields) == PARAMETERS
+
+
+def test_commands_call_the_domain_not_the_api():
+    """A command is a thin shell over the domain, as the API is: neither imports the other."""
+    commands = Path(__file__).resolve().parent.parent / "annotations/management/commands"
+    for path in commands.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported = [node.module or "" for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)]
+        imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                     for alias in node.names]
+        assert not [name for name in imported if name.startswith(("annotations.api", "."))], path
+
+
 # ---- the command ---------------------------------------------------------------------------
 
 
@@ -316,3 +397,15 @@ def test_command_rejects_bad_filters(tmp_path):
     with pytest.raises(CommandError, match="--label"):
         call_command("export_dataset", "--kind", "annotations", "--output",
                      str(tmp_path / "x"), "--label", "maybe")
+
+
+def test_command_names_each_bad_flag_as_it_is_spelled(tmp_path):
+    with pytest.raises(CommandError) as caught:
+        call_command("export_dataset", "--kind", "annotations", "--output", str(tmp_path / "x"),
+                     "--article", "abc", "--updated-since", "soon", "--has-verdict", "yes!")
+    assert str(caught.value) == (
+        f"--article: must be an article id (a whole number from 1 to {2**63 - 1}); "
+        "--updated-since: must be an ISO 8601 date-time, such as 2025-05-01T12:00:00Z; "
+        "--has-verdict: must be true or false"
+    )
+    assert not (tmp_path / "x").exists()
