@@ -286,11 +286,21 @@ def _python_chunks(values, columns, fmt):
     rows = values.values_list(*aliases).iterator(chunk_size=ROWS_PER_FETCH)
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(names)
+        # Python's csv quotes a field holding a lone carriage return only when its line
+        # terminator has one (COPY always quotes it): rows are written with "\r\n", then
+        # end in "\n" as COPY's do.
+        writer = csv.writer(buffer, lineterminator="\r\n")
+
+        def write(row):
+            writer.writerow(row)
+            buffer.seek(buffer.tell() - 2)
+            buffer.truncate()
+            buffer.write("\n")
+
+        write(names)
         formatters = [_CSV_CELL[columns[name]] for name in names]
         for row in rows:
-            writer.writerow([cell(value) for cell, value in zip(formatters, row, strict=True)])
+            write([cell(value) for cell, value in zip(formatters, row, strict=True)])
             if buffer.tell() >= CHUNK_BYTES:
                 yield buffer.getvalue()
                 buffer.seek(0)

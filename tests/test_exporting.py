@@ -44,7 +44,7 @@ def dataset(alice, bob, judy):
     save_annotation(sentence=s1, reviewer=alice, label="verified", note=TRICKY_NOTE,
                     evidence=["https://example.org/1", "https://example.org/2?a=b,c"])
     save_annotation(sentence=s1, reviewer=bob, label="disputed", note="=HYPERLINK(\"x\")")
-    save_annotation(sentence=s2, reviewer=alice, label="unclear")
+    save_annotation(sentence=s2, reviewer=alice, label="unclear", note="one line\rand a lone CR")
     save_annotation(sentence=s2, reviewer=bob, label="unclear", note="-2 points")
     save_annotation(sentence=second.sentences.first(), reviewer=bob, label="verified")
     Verdict.objects.create(sentence=s1, label="disputed", rationale="Records say otherwise.",
@@ -101,6 +101,16 @@ def test_csv_reads_back_to_the_same_rows(dataset):
         assert row["evidence"] == " ".join(want["evidence"])
         assert row["created_at"] == want["created_at"]
     assert rows[0]["note"] == TRICKY_NOTE
+
+
+def test_csv_keeps_a_lone_carriage_return_inside_its_cell(alice):
+    """A note typed on an old Mac, or pasted: a bare CR must not end the CSV row."""
+    sentence = make_article().sentences.first()
+    save_annotation(sentence=sentence, reviewer=alice, label="unclear", note="one\rtwo")
+    text = export("annotations", "csv")
+    assert text.endswith("\n") and not text.endswith("\r\n")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["note"] for row in rows] == ["one\rtwo"]
 
 
 def test_csv_neutralises_formulas(dataset):
