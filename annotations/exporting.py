@@ -70,6 +70,9 @@ class ExportFilters:
     has_verdict: bool | None = None
     split: str | None = None
     anonymize: bool = False
+    # CSV only: quote text cells a spreadsheet would run as a formula (see neutralise_formula);
+    # False writes every text exactly, for programs rather than spreadsheets.
+    csv_guard: bool = True
 
 
 class JSONArrayAgg(Aggregate):
@@ -271,16 +274,16 @@ def stream_export(kind, fmt, filters):
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     values, columns = export_query(kind, filters)
     if connections[values.db].vendor == "postgresql":
-        chunks = _copy_chunks(values, columns, fmt)
+        chunks = _copy_chunks(values, columns, fmt, guard=filters.csv_guard)
     else:
-        chunks = _python_chunks(values, columns, fmt)
+        chunks = _python_chunks(values, columns, fmt, guard=filters.csv_guard)
     yield from gather(chunks, fmt)
 
 
 # ---- the portable path: rows from a chunked iterator, formatted in Python -------------------
 
 
-def _python_chunks(values, columns, fmt):
+def _python_chunks(values, columns, fmt, *, guard=True):
     names = list(columns)
     aliases = [f"x_{name}" for name in names]
     rows = values.values_list(*aliases).iterator(chunk_size=ROWS_PER_FETCH)
@@ -298,7 +301,8 @@ def _python_chunks(values, columns, fmt):
             buffer.write("\n")
 
         write(names)
-        formatters = [_CSV_CELL[columns[name]] for name in names]
+        cells = _CSV_CELL if guard else _CSV_CELL_EXACT
+        formatters = [cells[columns[name]] for name in names]
         for row in rows:
             write([cell(value) for cell, value in zip(formatters, row, strict=True)])
             if buffer.tell() >= CHUNK_BYTES:
@@ -322,7 +326,9 @@ def iso_timestamp(value):
 
 
 def neutralise_formula(value):
-    """Spreadsheets run a cell that starts with = + - @ as a formula: quote it."""
+    """Spreadsheets run a cell that starts with = + - @ as a formula (some after a leading
+    tab or carriage return): quote it. Not reversible: "'=x" may be a guarded "=x" or a text
+    that really starts "'=", hence the exact mode (csv_guard=False)."""
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
@@ -336,16 +342,17 @@ _CSV_CELL = {
     LINKS: lambda value: " ".join(value or ()),
     JSON: lambda value: json.dumps(value, ensure_ascii=False),
 }
+_CSV_CELL_EXACT = {**_CSV_CELL, TEXT: _CSV_CELL[PLAIN]}
 
 
 # ---- the PostgreSQL path: the database formats each row, COPY streams them -----------------
 
 
-def _copy_chunks(values, columns, fmt):
+def _copy_chunks(values, columns, fmt, *, guard=True):
     sql, params = values.query.sql_with_params()
     if fmt == "csv":
         select = ", ".join(
-            f"{_pg_csv_cell(f't.x_{name}', kind)} AS \"{name}\""
+            f"{_pg_csv_cell(f't.x_{name}', kind, guard)} AS \"{name}\""
             for name, kind in columns.items()
         )
         copy = f"COPY (SELECT {select} FROM ({sql}) AS t) TO STDOUT WITH (FORMAT csv, HEADER)"
@@ -375,11 +382,11 @@ def _pg_json_value(column, kind):
     return column
 
 
-def _pg_csv_cell(column, kind):
+def _pg_csv_cell(column, kind, guard):
     if kind == TIMESTAMP:
         return _pg_timestamp(column)
-    if kind == TEXT:
-        starts = "'=', '+', '-', '@', E'\\t', E'\\r'"
+    if kind == TEXT and guard:
+        starts = ", ".join(f"E'\\x{ord(start):02x}'" for start in FORMULA_STARTS)
         return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
     if kind == LINKS:
         return f"array_to_string(ARRAY(SELECT jsonb_array_elements_text({column})), ' ')"
@@ -426,7 +433,7 @@ def _json_array(lines):
 
 PARAMETERS = (
     "format", "project", "article", "label", "reviewer", "updated_since", "has_verdict",
-    "split", "anonymize",
+    "split", "anonymize", "csv_guard",
 )
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -532,4 +539,5 @@ _PARSE = {
     "has_verdict": _boolean,
     "split": lambda value: _choice(value, SPLITS),
     "anonymize": _boolean,
+    "csv_guard": _boolean,
 }

@@ -121,6 +121,24 @@ def test_csv_neutralises_formulas(dataset):
     assert "=HYPERLINK" in jsonl_rows(export("annotations"))[1]["note"]  # JSON stays exact
 
 
+def test_csv_without_the_guard_holds_every_text_exactly(dataset):
+    rows = list(csv.DictReader(io.StringIO(export("annotations", "csv", csv_guard=False))))
+    assert [row["note"] for row in rows] == [
+        row["note"] for row in jsonl_rows(export("annotations"))
+    ]
+    assert '=HYPERLINK("x")' in [row["note"] for row in rows]
+    assert "-2 points" in [row["note"] for row in rows]
+
+
+def test_the_guard_quotes_every_formula_start_and_nothing_else(alice):
+    notes = ["=1+1", "+1 555", "-5% vs budget", "@SUM(A1)", "\t=1", "\r=1", "'quoted", "5-3"]
+    for note, sentence in zip(notes, make_article(" ".join(["Claim."] * 8)).sentences.all(),
+                              strict=True):
+        save_annotation(sentence=sentence, reviewer=alice, label="unclear", note=note)
+    guarded = [row["note"] for row in csv.DictReader(io.StringIO(export("annotations", "csv")))]
+    assert guarded == ["'" + note for note in notes[:6]] + notes[6:]
+
+
 def test_sentence_rows_carry_votes_counts_majority_and_verdict(dataset):
     rows = {row["text"]: row for row in jsonl_rows(export("sentences", project="desk"))}
     first = rows["First claim."]
@@ -216,16 +234,20 @@ def test_split_is_by_article_deterministic_and_complete(alice):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 @pytest.mark.parametrize("kind", ["annotations", "sentences"])
-@pytest.mark.parametrize("anonymize", [False, True])
-def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymize):
-    filters = ExportFilters(anonymize=anonymize)
+@pytest.mark.parametrize(("anonymize", "csv_guard"), [(False, True), (True, True), (False, False)])
+def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymize, csv_guard):
+    filters = ExportFilters(anonymize=anonymize, csv_guard=csv_guard)
     values, columns = export_query(kind, filters)
     python = b"".join(gather(_python_chunks(values, columns, "jsonl"), "jsonl")).decode()
     assert same_votes(jsonl_rows(export(kind, anonymize=anonymize))) == same_votes(
         jsonl_rows(python)
     )
-    python_csv = b"".join(gather(_python_chunks(values, columns, "csv"), "csv")).decode()
-    copy_csv = list(csv.reader(io.StringIO(export(kind, "csv", anonymize=anonymize))))
+    python_csv = b"".join(
+        gather(_python_chunks(values, columns, "csv", guard=csv_guard), "csv")
+    ).decode()
+    copy_csv = list(csv.reader(io.StringIO(
+        export(kind, "csv", anonymize=anonymize, csv_guard=csv_guard)
+    )))
     python_rows = list(csv.reader(io.StringIO(python_csv)))
     votes = copy_csv[0].index("votes") if "votes" in copy_csv[0] else None
     for copied, portable in zip(copy_csv, python_rows, strict=True):
@@ -296,9 +318,18 @@ def test_token_authenticated_export(staff, dataset):
     assert len(b"".join(response.streaming_content).splitlines()) == 5
 
 
+def test_api_csv_guard_false_gives_exact_text(client, staff, dataset):
+    client.force_login(staff)
+    for query, note in [({}, "'-2 points"), ({"csv_guard": "false"}, "-2 points")]:
+        response = client.get("/api/export/annotations/", {"format": "csv", **query})
+        body = b"".join(response.streaming_content).decode()
+        assert note in [row["note"] for row in csv.DictReader(io.StringIO(body))]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
+        ({"csv_guard": "no thanks"}, "csv_guard"),
         ({"format": "xml"}, "format"),
         ({"label": "true"}, "label"),
         ({"project": "nope"}, "unknown project 'nope'"),
@@ -331,6 +362,7 @@ def test_parameters_become_filters(dataset):
     )
     assert parse_export_query({}) == parse_export_query({"format": "jsonl"})
     assert parse_export_query({}).filters == ExportFilters()
+    assert parse_export_query({"csv_guard": "false"}).filters == ExportFilters(csv_guard=False)
 
 
 def test_every_wrong_parameter_is_named_at_once(dataset):
@@ -401,6 +433,15 @@ def test_command_writes_the_same_rows_as_the_api(tmp_path, client, staff, datase
         client.get("/api/export/sentences/", {"project": "desk"}).streaming_content
     ).decode()
     assert jsonl_rows(output.read_text()) == jsonl_rows(api_rows)
+
+
+def test_command_writes_exact_text_with_no_csv_guard(tmp_path, dataset):
+    for flags, note in [([], "'=HYPERLINK"), (["--no-csv-guard"], "=HYPERLINK")]:
+        output = tmp_path / "annotations.csv"
+        call_command("export_dataset", "--kind", "annotations", "--format", "csv",
+                     "--output", str(output), *flags)
+        notes = [row["note"] for row in csv.DictReader(io.StringIO(output.read_text()))]
+        assert f'{note}("x")' in notes
 
 
 def test_command_rejects_bad_filters(tmp_path):

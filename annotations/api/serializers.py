@@ -158,6 +158,11 @@ class ExportParamsSerializer(serializers.Serializer):
     anonymize = serializers.BooleanField(
         default=False, help_text="Stable pseudonyms instead of usernames."
     )
+    csv_guard = serializers.BooleanField(
+        default=True,
+        help_text="CSV: a ' before text cells starting = + - @ tab or CR, so that spreadsheets "
+        "do not run them as formulas. false: every text exactly (for programs).",
+    )
 
     def to_internal_value(self, data):
         formats = self.fields["format"]

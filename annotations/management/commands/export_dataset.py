@@ -29,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--has-verdict", metavar="true|false")
         parser.add_argument("--split", help="train, validation or test")
         parser.add_argument("--anonymize", action="store_true", help="pseudonyms for reviewers")
+        parser.add_argument(
+            "--no-csv-guard", dest="csv_guard", action="store_false",
+            help="CSV: write every text exactly, without the ' that keeps spreadsheets from "
+            "running a cell starting = + - @ as a formula",
+        )
 
     def handle(self, *, kind, output, **options):
         try:
