@@ -68,6 +68,54 @@ def test_deeply_nested_json_is_a_400(alice):
     assert "nested too deeply" in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        ('{"label": "\\ud800"}', "label"),
+        ('{"label": "verified", "note": "half \\uDC00 a pair"}', "note"),
+        ('{"label": "verified", "evidence": ["https://a.org/", "https://b.org/\\udbff"]}',
+         "evidence[1]"),
+        ('{"label": "verified", "\\ud83c": 1}', "a field name ('\\ud83c')"),
+        ('"\\ud800"', "the document"),
+    ],
+)
+def test_lone_surrogate_escapes_are_a_400_that_says_where(alice, raw, where):
+    sentence = make_article().sentences.first()
+    response = put_raw(api(alice), sentence, raw)
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        f"JSON parse error - {where} holds a lone surrogate escape (\\ud800 to \\udfff "
+        "without its pair), which is not a character"
+    )
+    assert not Annotation.objects.exists()
+
+
+def test_a_lone_surrogate_in_an_imported_body_is_a_400(staff):
+    response = api(staff).generic(
+        "POST", "/api/articles/", '{"body": "Claim one. Claim \\ud800 two."}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "body holds a lone surrogate" in response.json()["detail"]
+    assert not Article.objects.exists()
+
+
+def test_a_surrogate_pair_is_one_character(alice):
+    sentence = make_article().sentences.first()
+    raw = '{"label": "verified", "note": "party \\ud83c\\udf89, \\\\ud800 is text"}'
+    assert put_raw(api(alice), sentence, raw).status_code == 201
+    assert Annotation.objects.get().note == "party \U0001f389, \\ud800 is text"
+
+
+def test_form_bodies_cannot_carry_a_surrogate(alice):
+    """Forms decode bytes that are not UTF-8 (such as an encoded surrogate) to U+FFFD."""
+    sentence = make_article().sentences.first()
+    response = put_raw(api(alice), sentence, b"label=verified&note=a%ED%A0%80b",
+                       content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 201
+    assert Annotation.objects.get().note == "a\ufffd\ufffd\ufffdb"
+
+
 def test_duplicate_fields_are_a_400(alice):
     sentence = make_article().sentences.first()
     response = put_raw(api(alice), sentence, '{"label": "verified", "label": "disputed"}')
