@@ -119,8 +119,10 @@ def split_of(bucket_field):
 
 
 def split_filter(bucket_field, split):
-    bounds = {"train": (0, 80), "validation": (80, 90), "test": (90, 100)}[split]
-    return Q(**{f"{bucket_field}__gte": bounds[0], f"{bucket_field}__lt": bounds[1]})
+    """The rows of one split: the same bounds as split_of."""
+    bounds = [0, *(bound for _, bound in SPLIT_BOUNDS), 100]
+    i = SPLITS.index(split)
+    return Q(**{f"{bucket_field}__gte": bounds[i], f"{bucket_field}__lt": bounds[i + 1]})
 
 
 def sentence_columns(prefix=""):
