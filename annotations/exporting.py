@@ -11,6 +11,8 @@ import csv
 import hashlib
 import io
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -31,8 +33,10 @@ from django.db.models import (
 )
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Left
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from .models import Annotation, Sentence
+from .models import MAX_ID, Annotation, Label, Project, Sentence
 from .progress import label_count
 
 KINDS = ("annotations", "sentences")
@@ -70,6 +74,9 @@ class ExportFilters:
     anonymize: bool = False
     # The projects the exporter may export (a Project queryset); None: every project.
     projects: object = None
+    # CSV only: quote text cells a spreadsheet would run as a formula (see neutralise_formula);
+    # False writes every text exactly, for programs rather than spreadsheets.
+    csv_guard: bool = True
 
 
 class JSONArrayAgg(Aggregate):
@@ -116,8 +123,10 @@ def split_of(bucket_field):
 
 
 def split_filter(bucket_field, split):
-    bounds = {"train": (0, 80), "validation": (80, 90), "test": (90, 100)}[split]
-    return Q(**{f"{bucket_field}__gte": bounds[0], f"{bucket_field}__lt": bounds[1]})
+    """The rows of one split: the same bounds as split_of."""
+    bounds = [0, *(bound for _, bound in SPLIT_BOUNDS), 100]
+    i = SPLITS.index(split)
+    return Q(**{f"{bucket_field}__gte": bounds[i], f"{bucket_field}__lt": bounds[i + 1]})
 
 
 def sentence_columns(prefix=""):
@@ -276,26 +285,37 @@ def stream_export(kind, fmt, filters):
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     values, columns = export_query(kind, filters)
     if connections[values.db].vendor == "postgresql":
-        chunks = _copy_chunks(values, columns, fmt)
+        chunks = _copy_chunks(values, columns, fmt, guard=filters.csv_guard)
     else:
-        chunks = _python_chunks(values, columns, fmt)
+        chunks = _python_chunks(values, columns, fmt, guard=filters.csv_guard)
     yield from gather(chunks, fmt)
 
 
 # ---- the portable path: rows from a chunked iterator, formatted in Python -------------------
 
 
-def _python_chunks(values, columns, fmt):
+def _python_chunks(values, columns, fmt, *, guard=True):
     names = list(columns)
     aliases = [f"x_{name}" for name in names]
     rows = values.values_list(*aliases).iterator(chunk_size=ROWS_PER_FETCH)
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(names)
-        formatters = [_CSV_CELL[columns[name]] for name in names]
+        # Python's csv quotes a field holding a lone carriage return only when its line
+        # terminator has one (COPY always quotes it): rows are written with "\r\n", then
+        # end in "\n" as COPY's do.
+        writer = csv.writer(buffer, lineterminator="\r\n")
+
+        def write(row):
+            writer.writerow(row)
+            buffer.seek(buffer.tell() - 2)
+            buffer.truncate()
+            buffer.write("\n")
+
+        write(names)
+        cells = _CSV_CELL if guard else _CSV_CELL_EXACT
+        formatters = [cells[columns[name]] for name in names]
         for row in rows:
-            writer.writerow([cell(value) for cell, value in zip(formatters, row, strict=True)])
+            write([cell(value) for cell, value in zip(formatters, row, strict=True)])
             if buffer.tell() >= CHUNK_BYTES:
                 yield buffer.getvalue()
                 buffer.seek(0)
@@ -317,7 +337,9 @@ def iso_timestamp(value):
 
 
 def neutralise_formula(value):
-    """Spreadsheets run a cell that starts with = + - @ as a formula: quote it."""
+    """Spreadsheets run a cell that starts with = + - @ as a formula (some after a leading
+    tab or carriage return): quote it. Not reversible: "'=x" may be a guarded "=x" or a text
+    that really starts "'=", hence the exact mode (csv_guard=False)."""
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value
     return value
@@ -332,16 +354,17 @@ _CSV_CELL = {
     JSON: lambda value: json.dumps(value, ensure_ascii=False),
     FLAG: lambda value: "true" if value else "false",
 }
+_CSV_CELL_EXACT = {**_CSV_CELL, TEXT: _CSV_CELL[PLAIN]}
 
 
 # ---- the PostgreSQL path: the database formats each row, COPY streams them -----------------
 
 
-def _copy_chunks(values, columns, fmt):
+def _copy_chunks(values, columns, fmt, *, guard=True):
     sql, params = values.query.sql_with_params()
     if fmt == "csv":
         select = ", ".join(
-            f"{_pg_csv_cell(f't.x_{name}', kind)} AS \"{name}\""
+            f"{_pg_csv_cell(f't.x_{name}', kind, guard)} AS \"{name}\""
             for name, kind in columns.items()
         )
         copy = f"COPY (SELECT {select} FROM ({sql}) AS t) TO STDOUT WITH (FORMAT csv, HEADER)"
@@ -371,11 +394,11 @@ def _pg_json_value(column, kind):
     return column
 
 
-def _pg_csv_cell(column, kind):
+def _pg_csv_cell(column, kind, guard):
     if kind == TIMESTAMP:
         return _pg_timestamp(column)
-    if kind == TEXT:
-        starts = "'=', '+', '-', '@', E'\\t', E'\\r'"
+    if kind == TEXT and guard:
+        starts = ", ".join(f"E'\\x{ord(start):02x}'" for start in FORMULA_STARTS)
         return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
     if kind == LINKS:
         return f"array_to_string(ARRAY(SELECT jsonb_array_elements_text({column})), ' ')"
@@ -418,3 +441,120 @@ def _json_array(lines):
         out, held = out[:-2], out[-2:]
         yield out
     yield b"\n]\n"
+
+
+# ---- the parameters of an export, as a URL's query or the command's flags give them -------
+
+PARAMETERS = (
+    "format", "project", "article", "label", "reviewer", "updated_since", "has_verdict",
+    "split", "anonymize", "csv_guard",
+)
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_DIGITS = re.compile(r"[0-9]+")
+_TRUE, _FALSE = ("true", "1"), ("false", "0")
+
+
+class InvalidExportQuery(ValueError):
+    """Parameters an export cannot run with; `errors` maps each wrong parameter to why."""
+
+    def __init__(self, errors):
+        self.errors = errors
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in errors.items()))
+
+
+@dataclass(frozen=True)
+class ExportQuery:
+    format: str
+    filters: ExportFilters
+
+
+def parse_export_query(params: Mapping, *, formats=FORMATS, default_format="jsonl",
+                       projects=None):
+    """An ExportQuery from text parameters (booleans may also be bools); `projects` are those
+    the caller may name (default: all). Raise InvalidExportQuery naming every parameter that
+    is unknown or wrong."""
+    parsers = {
+        **_PARSE,
+        "format": lambda value: _choice(value, formats),
+        "project": lambda value: _project(value, Project.objects.all() if projects is None
+                                          else projects),
+    }
+    errors = dict.fromkeys(sorted(set(params) - set(PARAMETERS)), "unknown field")
+    fields = {}
+    for name in PARAMETERS:
+        if params.get(name) is None:
+            continue
+        try:
+            fields[name] = parsers[name](params[name])
+        except ValueError as error:
+            errors[name] = str(error)
+    if errors:
+        raise InvalidExportQuery(errors)
+    return ExportQuery(
+        format=fields.pop("format", default_format),
+        filters=ExportFilters(**fields, projects=projects),
+    )
+
+
+def _choice(value, choices):
+    if value not in choices:
+        raise ValueError(f"must be one of {', '.join(choices)}")
+    return value
+
+
+def _project(value, projects):
+    if not _SLUG.fullmatch(value) or not projects.filter(slug=value).exists():
+        known = ", ".join(projects.order_by("slug").values_list("slug", flat=True))
+        raise ValueError(f"unknown project {value!r}; existing: {known}")
+    return value
+
+
+def _article(value):
+    value = str(value)  # the command may be called with a number
+    if not _DIGITS.fullmatch(value) or not 1 <= int(value) <= MAX_ID:
+        raise ValueError(f"must be an article id (a whole number from 1 to {MAX_ID})")
+    return int(value)
+
+
+def _reviewer(value):
+    if not value:
+        raise ValueError("must be a username")
+    return value
+
+
+def _timestamp(value):
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise ValueError("must be an ISO 8601 date-time, such as 2025-05-01T12:00:00Z")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range") from None
+    return moment
+
+
+def _boolean(value):
+    if isinstance(value, bool):
+        return value
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ValueError("must be true or false")
+
+
+_PARSE = {
+    "article": _article,
+    "label": lambda value: _choice(value, Label.values),
+    "reviewer": _reviewer,
+    "updated_since": _timestamp,
+    "has_verdict": _boolean,
+    "split": lambda value: _choice(value, SPLITS),
+    "anonymize": _boolean,
+    "csv_guard": _boolean,
+}

@@ -8,6 +8,8 @@ from simple_history.models import HistoricalRecords
 DEFAULT_PROJECT_SLUG = "default"
 NOTE_MAX_LENGTH = 10_000
 EVIDENCE_MAX_LINKS = 20
+# Ids are 64-bit in the database: a larger number given as an id is refused, not overflowed.
+MAX_ID = 2**63 - 1
 
 
 class Label(models.TextChoices):

@@ -2,11 +2,13 @@
 
 Run from anywhere:  .venv/bin/python bench/segmenters.py [--verbose]
 
-Every candidate gets the same paragraphs (those of annotations.segmentation),
-so the scores compare sentence splitting only.  A case counts as right only
-if all of its sentences match exactly.  Speed is sentences of reference text
-per second: the cases repeated to a few thousand sentences, and the demo
-article repeated.
+Two scores: on the tuned cases (TRICKY_CASES, those our corrections were written
+for) and on the held-out cases (HELD_OUT_CASES, never used to write them), which
+say how the rules do on text they were not fitted to.  Every candidate gets the
+same paragraphs (those of annotations.segmentation), so the scores compare
+sentence splitting only.  A case counts as right only if all of its sentences
+match exactly.  Speed is sentences of reference text per second: the tuned
+cases repeated to a few thousand sentences, and the demo article repeated.
 """
 
 import sys
@@ -24,7 +26,7 @@ import syntok.segmenter  # noqa: E402
 from nltk.tokenize.punkt import PunktSentenceTokenizer  # noqa: E402
 
 from annotations.segmentation import paragraph_spans, split_sentences  # noqa: E402
-from tests.segmentation_cases import TRICKY_CASES  # noqa: E402
+from tests.segmentation_cases import HELD_OUT_CASES, TRICKY_CASES, Case  # noqa: E402
 
 DEMO_TEXT = REPO_ROOT / "fixtures" / "demo" / "ukraine-peace-plan-talks.txt"
 DEMO_SENTENCES = 14
@@ -89,8 +91,8 @@ def sentences(split: Callable[[str], Spans], body: str) -> list[str]:
     return [text for s, e in split(body) if (text := body[s:e].strip())]
 
 
-def failures(split: Callable[[str], Spans]) -> list[str]:
-    return [case.id for case in TRICKY_CASES if sentences(split, case.text) != case.sentences]
+def failures(split: Callable[[str], Spans], cases: list[Case]) -> list[str]:
+    return [case.id for case in cases if sentences(split, case.text) != case.sentences]
 
 
 def sentences_per_second(split: Callable[[str], Spans], texts: list[str], count: int) -> float:
@@ -108,22 +110,30 @@ def main() -> None:
     demo = DEMO_TEXT.read_text(encoding="utf-8")
     demo_rounds = 100
 
+    held_out_sentences = sum(len(case.sentences) for case in HELD_OUT_CASES)
     print(
-        f"{len(TRICKY_CASES)} tricky cases ({per_round} sentences); speed on "
-        f"{per_round * rounds} case sentences and {demo_rounds} x the demo article\n"
+        f"{len(TRICKY_CASES)} tuned cases ({per_round} sentences), {len(HELD_OUT_CASES)} "
+        f"held-out cases ({held_out_sentences} sentences); speed on "
+        f"{per_round * rounds} tuned-case sentences and {demo_rounds} x the demo article\n"
     )
-    header = f"{'segmenter':<28} {'cases right':>12} {'cases sent/s':>13} {'demo sent/s':>12}"
+    header = (
+        f"{'segmenter':<28} {'tuned right':>12} {'held-out right':>15} {'cases sent/s':>13} "
+        f"{'demo sent/s':>12}"
+    )
     print(header)
     print("-" * len(header))
     for name, split in CANDIDATES:
-        failed = failures(split)
-        right = len(TRICKY_CASES) - len(failed)
+        failed = failures(split, TRICKY_CASES)
+        failed_held_out = failures(split, HELD_OUT_CASES)
         case_speed = sentences_per_second(split, case_texts, per_round * rounds)
         demo_speed = sentences_per_second(split, [demo] * demo_rounds, DEMO_SENTENCES * demo_rounds)
-        score = f"{right}/{len(TRICKY_CASES)}"
-        print(f"{name:<28} {score:>12} {case_speed:>13,.0f} {demo_speed:>12,.0f}")
+        tuned = f"{len(TRICKY_CASES) - len(failed)}/{len(TRICKY_CASES)}"
+        held_out = f"{len(HELD_OUT_CASES) - len(failed_held_out)}/{len(HELD_OUT_CASES)}"
+        print(f"{name:<28} {tuned:>12} {held_out:>15} {case_speed:>13,.0f} {demo_speed:>12,.0f}")
         if verbose and failed:
-            print("    wrong: " + ", ".join(failed))
+            print("    wrong (tuned): " + ", ".join(failed))
+        if verbose and failed_held_out:
+            print("    wrong (held out): " + ", ".join(failed_held_out))
 
 
 if __name__ == "__main__":

@@ -461,3 +461,360 @@ TRICKY_CASES: list[Case] = [
         ["It was the biggest rally since 2011!", "Police estimated 50,000 people."],
     ),
 ]
+
+
+# Held out: written after the rules of annotations/segmentation.py, and never used to write
+# or tune them. They measure how the splitter does on news text it was not fitted to;
+# bench/segmenters.py reports both scores. Tests check only that they are well formed,
+# never that the splitter gets them right: a rule written for one of them would turn it
+# into a tuned case (move it to TRICKY_CASES then, and write fresh held-out ones).
+HELD_OUT_CASES: list[Case] = [
+    # --- abbreviations -------------------------------------------------------
+    Case(
+        "gov-before-name",
+        "Gov. Gavin Newsom of California signed the measure on Friday. It takes effect in July.",
+        [
+            "Gov. Gavin Newsom of California signed the measure on Friday.",
+            "It takes effect in July.",
+        ],
+    ),
+    Case(
+        "sgt-capt",
+        "Sgt. Maria Lopez and Capt. Dan Reed were first on the scene. Both were later "
+        "honoured.",
+        [
+            "Sgt. Maria Lopez and Capt. Dan Reed were first on the scene.",
+            "Both were later honoured.",
+        ],
+    ),
+    Case(
+        "prof-rev",
+        "Prof. Amira Haddad disagreed with the Rev. Thomas Kent over the findings. The debate "
+        "lasted an hour.",
+        [
+            "Prof. Amira Haddad disagreed with the Rev. Thomas Kent over the findings.",
+            "The debate lasted an hour.",
+        ],
+    ),
+    Case(
+        "us-led-hyphen",
+        "The U.S.-led coalition struck targets overnight. No casualties were reported.",
+        ["The U.S.-led coalition struck targets overnight.", "No casualties were reported."],
+    ),
+    Case(
+        "state-abbreviation-ends-sentence",
+        "The plant is in Tempe, Ariz. Workers there voted to unionize last year.",
+        ["The plant is in Tempe, Ariz.", "Workers there voted to unionize last year."],
+    ),
+    Case(
+        "ft-mt-places",
+        "Flights to Ft. Lauderdale were cancelled. Climbers on Mt. Rainier were told to "
+        "descend.",
+        [
+            "Flights to Ft. Lauderdale were cancelled.",
+            "Climbers on Mt. Rainier were told to descend.",
+        ],
+    ),
+    Case(
+        "inc-possessive",
+        "Acme Inc.'s quarterly profit doubled. Analysts had expected a smaller gain.",
+        ["Acme Inc.'s quarterly profit doubled.", "Analysts had expected a smaller gain."],
+    ),
+    Case(
+        "approx-and-figure",
+        "The dam holds approx. 40 million cubic metres of water (see Fig. 3). Engineers say "
+        "it is safe.",
+        [
+            "The dam holds approx. 40 million cubic metres of water (see Fig. 3).",
+            "Engineers say it is safe.",
+        ],
+    ),
+    Case(
+        "ltd-co",
+        "Tata Sons Ltd. and Samsung Electronics Co. signed the agreement in Seoul. Terms "
+        "were not disclosed.",
+        [
+            "Tata Sons Ltd. and Samsung Electronics Co. signed the agreement in Seoul.",
+            "Terms were not disclosed.",
+        ],
+    ),
+    Case(
+        "jan-6-committee",
+        "The Jan. 6 committee released its final report. It runs to more than 800 pages.",
+        ["The Jan. 6 committee released its final report.", "It runs to more than 800 pages."],
+    ),
+    Case(
+        "sept-11-year",
+        "Airport security was tightened after Sept. 11, 2001. Air travel changed for good.",
+        [
+            "Airport security was tightened after Sept. 11, 2001.",
+            "Air travel changed for good.",
+        ],
+    ),
+    Case(
+        "case-name-v",
+        "In Brown v. Board of Education, the court ruled unanimously. The decision came in "
+        "1954.",
+        [
+            "In Brown v. Board of Education, the court ruled unanimously.",
+            "The decision came in 1954.",
+        ],
+    ),
+    Case(
+        "dept-and-ave",
+        "A spokesperson for the Dept. of Transportation said the shop on Fifth Ave. would "
+        "reopen. Traffic will be diverted until then.",
+        [
+            "A spokesperson for the Dept. of Transportation said the shop on Fifth Ave. "
+            "would reopen.",
+            "Traffic will be diverted until then.",
+        ],
+    ),
+    Case(
+        "no-ranking",
+        "The team is ranked No. 3 in the country. Its next game is on Saturday.",
+        ["The team is ranked No. 3 in the country.", "Its next game is on Saturday."],
+    ),
+    Case(
+        "etc-inside-parentheses",
+        "Prices of staples (rice, flour, oil, etc.) rose sharply. The central bank is worried.",
+        [
+            "Prices of staples (rice, flour, oil, etc.) rose sharply.",
+            "The central bank is worried.",
+        ],
+    ),
+    # --- times ---------------------------------------------------------------
+    Case(
+        "pm-eastern-time",
+        "The speech is scheduled for 8 p.m. Eastern time. It will be broadcast live.",
+        ["The speech is scheduled for 8 p.m. Eastern time.", "It will be broadcast live."],
+    ),
+    Case(
+        "am-saturday-pm-end",
+        "Polling stations open at 7 a.m. Saturday and close at 10 p.m. Counting starts "
+        "immediately.",
+        [
+            "Polling stations open at 7 a.m. Saturday and close at 10 p.m.",
+            "Counting starts immediately.",
+        ],
+    ),
+    Case(
+        "half-past-pm-on",
+        "The court will sit at 12:30 p.m. on Tuesday. Lawyers for both sides will attend.",
+        [
+            "The court will sit at 12:30 p.m. on Tuesday.",
+            "Lawyers for both sides will attend.",
+        ],
+    ),
+    Case(
+        "am-ends-before-police",
+        "The suspect was arrested at 4 a.m. Police have not released his name.",
+        ["The suspect was arrested at 4 a.m.", "Police have not released his name."],
+    ),
+    Case(
+        "pm-bst",
+        "Kick-off is at 3 p.m. BST. Tickets sold out within minutes.",
+        ["Kick-off is at 3 p.m. BST.", "Tickets sold out within minutes."],
+    ),
+    Case(
+        "pm-then-and",
+        "Voting ended at 8 p.m. and counting began at once. Turnout was 61.4%.",
+        ["Voting ended at 8 p.m. and counting began at once.", "Turnout was 61.4%."],
+    ),
+    Case(
+        "twenty-four-hour-clock",
+        "The ceasefire began at 06:00 GMT on Sunday. By 09:30 it had been broken twice.",
+        ["The ceasefire began at 06:00 GMT on Sunday.", "By 09:30 it had been broken twice."],
+    ),
+    # --- initials ------------------------------------------------------------
+    Case(
+        "f-scott-fitzgerald",
+        "The essay quotes F. Scott Fitzgerald at length. Critics found it derivative.",
+        ["The essay quotes F. Scott Fitzgerald at length.", "Critics found it derivative."],
+    ),
+    Case(
+        "middle-initial-airport",
+        "John F. Kennedy International Airport was closed for two hours. Flights were "
+        "diverted to Newark.",
+        [
+            "John F. Kennedy International Airport was closed for two hours.",
+            "Flights were diverted to Newark.",
+        ],
+    ),
+    Case(
+        "e-coli",
+        "Health officials traced the E. coli outbreak to a farm in Salinas. Three people were "
+        "hospitalized.",
+        [
+            "Health officials traced the E. coli outbreak to a farm in Salinas.",
+            "Three people were hospitalized.",
+        ],
+    ),
+    Case(
+        "joined-initials",
+        "The library of George H.W. Bush is in College Station. It opened in 1997.",
+        ["The library of George H.W. Bush is in College Station.", "It opened in 1997."],
+    ),
+    Case(
+        "russian-initials-yu-second",
+        "Deputy minister A. Yu. Rudenko met the envoy. Further talks are planned.",
+        ["Deputy minister A. Yu. Rudenko met the envoy.", "Further talks are planned."],
+    ),
+    Case(
+        "jr-ends-sentence",
+        "The award went to Harold Banks Jr. He thanked his family.",
+        ["The award went to Harold Banks Jr.", "He thanked his family."],
+    ),
+    # --- quotes --------------------------------------------------------------
+    Case(
+        "straight-single-quotes",
+        "'We have done nothing wrong,' the company said. Regulators disagreed.",
+        ["'We have done nothing wrong,' the company said.", "Regulators disagreed."],
+    ),
+    Case(
+        "question-quote-then-verb",
+        '"Why now?" asked one resident. The council had no answer.',
+        ['"Why now?" asked one resident.', "The council had no answer."],
+    ),
+    Case(
+        "exclamation-quote-then-verb",
+        '"Shame!" shouted protesters outside. Police formed a line.',
+        ['"Shame!" shouted protesters outside.', "Police formed a line."],
+    ),
+    Case(
+        "quote-within-quote",
+        "He said: \"The minister told me, 'This is final.'\" Nobody believed him.",
+        ["He said: \"The minister told me, 'This is final.'\"", "Nobody believed him."],
+    ),
+    Case(
+        "curly-single-quote-word",
+        "The agency described the leak as ‘minor.’ Residents were not reassured.",
+        ["The agency described the leak as ‘minor.’", "Residents were not reassured."],
+    ),
+    Case(
+        "curly-quote-then-name",
+        "“This will not stand,” Senator Ruiz said. Her office released a statement later.",
+        ["“This will not stand,” Senator Ruiz said.", "Her office released a statement later."],
+    ),
+    Case(
+        "ellipsis-inside-quote",
+        '"We will see..." he said, shrugging. The meeting ended soon after.',
+        ['"We will see..." he said, shrugging.', "The meeting ended soon after."],
+    ),
+    # --- lists ---------------------------------------------------------------
+    Case(
+        "parenthesised-numbers-on-lines",
+        "The ruling sets three conditions:\n(1) a public inquiry\n(2) compensation for "
+        "families\n(3) an apology",
+        [
+            "The ruling sets three conditions:",
+            "(1) a public inquiry",
+            "(2) compensation for families",
+            "(3) an apology",
+        ],
+    ),
+    Case(
+        "bullets-with-a-time",
+        "What we know so far:\n• The fire began at 2 a.m.\n• Two people were rescued\n"
+        "• The cause is unknown",
+        [
+            "What we know so far:",
+            "• The fire began at 2 a.m.",
+            "• Two people were rescued",
+            "• The cause is unknown",
+        ],
+    ),
+    Case(
+        "lettered-items-inline",
+        "The deal covers a) tariffs, b) quotas and c) subsidies. Talks resume next week.",
+        ["The deal covers a) tariffs, b) quotas and c) subsidies.", "Talks resume next week."],
+    ),
+    Case(
+        "numbered-figures-after-heading",
+        "Key figures\n\n1. Inflation: 3.2%\n2. Unemployment: 4.1%\n3. Growth: 0.8%",
+        ["Key figures", "1. Inflation: 3.2%", "2. Unemployment: 4.1%", "3. Growth: 0.8%"],
+    ),
+    # --- URLs and emails -----------------------------------------------------
+    Case(
+        "url-html-ends-sentence",
+        "The full statement is at https://www.gov.uk/news/statement-2024.html. It was "
+        "published on Tuesday.",
+        [
+            "The full statement is at https://www.gov.uk/news/statement-2024.html.",
+            "It was published on Tuesday.",
+        ],
+    ),
+    Case(
+        "bare-domain-mid-sentence",
+        "Readers can check the data at data.example.org/crime and compare regions. The "
+        "figures are updated monthly.",
+        [
+            "Readers can check the data at data.example.org/crime and compare regions.",
+            "The figures are updated monthly.",
+        ],
+    ),
+    Case(
+        "email-with-hyphen-ends-sentence",
+        "Send corrections to corrections@example-news.com. We publish them daily.",
+        ["Send corrections to corrections@example-news.com.", "We publish them daily."],
+    ),
+    Case(
+        "url-in-parentheses",
+        "The archive (https://archive.example.net/2019/report.pdf) has since been removed. "
+        "A copy survives.",
+        [
+            "The archive (https://archive.example.net/2019/report.pdf) has since been removed.",
+            "A copy survives.",
+        ],
+    ),
+    # --- numbers -------------------------------------------------------------
+    Case(
+        "trillions-and-percent",
+        "The economy is worth $4.5 trillion. It grew by 0.3% in the last quarter.",
+        ["The economy is worth $4.5 trillion.", "It grew by 0.3% in the last quarter."],
+    ),
+    Case(
+        "degrees-celsius",
+        "Global temperatures are now 1.2°C above pre-industrial levels. Scientists warn of "
+        "1.5°C by 2030.",
+        [
+            "Global temperatures are now 1.2°C above pre-industrial levels.",
+            "Scientists warn of 1.5°C by 2030.",
+        ],
+    ),
+    Case(
+        "version-ends-sentence",
+        "The update installs version 17.4.1. Users should restart their phones.",
+        ["The update installs version 17.4.1.", "Users should restart their phones."],
+    ),
+    Case(
+        "decimal-ends-sentence",
+        "The jobless rate fell to 3.9 per cent. Economists had forecast 4.0.",
+        ["The jobless rate fell to 3.9 per cent.", "Economists had forecast 4.0."],
+    ),
+    Case(
+        "match-score",
+        "Arsenal won 2-1. The winning goal came in the 89th minute.",
+        ["Arsenal won 2-1.", "The winning goal came in the 89th minute."],
+    ),
+    Case(
+        "thousands-separators",
+        "About 1,250,000 people voted early. That is a record.",
+        ["About 1,250,000 people voted early.", "That is a record."],
+    ),
+    # --- layout --------------------------------------------------------------
+    Case(
+        "dateline",
+        "KYIV, Ukraine (AP) — Air raid sirens sounded across the capital early Monday. "
+        "Residents took shelter in metro stations.",
+        [
+            "KYIV, Ukraine (AP) — Air raid sirens sounded across the capital early Monday.",
+            "Residents took shelter in metro stations.",
+        ],
+    ),
+    Case(
+        "question-headline-line",
+        "Can the truce hold?\nDiplomats are cautious. A new round of talks starts Friday.",
+        ["Can the truce hold?", "Diplomats are cautious.", "A new round of talks starts Friday."],
+    ),
+]

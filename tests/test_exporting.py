@@ -1,9 +1,11 @@
 """Dataset exports: the rows in the database, exactly, in every format, on every database."""
 
+import ast
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,14 +14,18 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from annotations.annotating import save_annotation
+from annotations.api.serializers import ClaimReviewParamsSerializer, ExportParamsSerializer
 from annotations.exporting import (
+    PARAMETERS,
     ExportFilters,
+    InvalidExportQuery,
     _python_chunks,
     export_query,
     gather,
+    parse_export_query,
     stream_export,
 )
-from annotations.models import Annotation, Verdict
+from annotations.models import Annotation, Article, Project, Verdict
 from tests.factories import make_article, make_project, make_user
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +44,7 @@ def dataset(alice, bob, judy):
     save_annotation(sentence=s1, reviewer=alice, label="verified", note=TRICKY_NOTE,
                     evidence=["https://example.org/1", "https://example.org/2?a=b,c"])
     save_annotation(sentence=s1, reviewer=bob, label="disputed", note="=HYPERLINK(\"x\")")
-    save_annotation(sentence=s2, reviewer=alice, label="unclear")
+    save_annotation(sentence=s2, reviewer=alice, label="unclear", note="one line\rand a lone CR")
     save_annotation(sentence=s2, reviewer=bob, label="unclear", note="-2 points")
     save_annotation(sentence=second.sentences.first(), reviewer=bob, label="verified")
     Verdict.objects.create(sentence=s1, label="disputed", rationale="Records say otherwise.",
@@ -97,12 +103,40 @@ def test_csv_reads_back_to_the_same_rows(dataset):
     assert rows[0]["note"] == TRICKY_NOTE
 
 
+def test_csv_keeps_a_lone_carriage_return_inside_its_cell(alice):
+    """A note typed on an old Mac, or pasted: a bare CR must not end the CSV row."""
+    sentence = make_article().sentences.first()
+    save_annotation(sentence=sentence, reviewer=alice, label="unclear", note="one\rtwo")
+    text = export("annotations", "csv")
+    assert text.endswith("\n") and not text.endswith("\r\n")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [row["note"] for row in rows] == ["one\rtwo"]
+
+
 def test_csv_neutralises_formulas(dataset):
     rows = list(csv.DictReader(io.StringIO(export("annotations", "csv"))))
     notes = [row["note"] for row in rows]
     assert "'=HYPERLINK(\"x\")" in notes
     assert "'-2 points" in notes
     assert "=HYPERLINK" in jsonl_rows(export("annotations"))[1]["note"]  # JSON stays exact
+
+
+def test_csv_without_the_guard_holds_every_text_exactly(dataset):
+    rows = list(csv.DictReader(io.StringIO(export("annotations", "csv", csv_guard=False))))
+    assert [row["note"] for row in rows] == [
+        row["note"] for row in jsonl_rows(export("annotations"))
+    ]
+    assert '=HYPERLINK("x")' in [row["note"] for row in rows]
+    assert "-2 points" in [row["note"] for row in rows]
+
+
+def test_the_guard_quotes_every_formula_start_and_nothing_else(alice):
+    notes = ["=1+1", "+1 555", "-5% vs budget", "@SUM(A1)", "\t=1", "\r=1", "'quoted", "5-3"]
+    for note, sentence in zip(notes, make_article(" ".join(["Claim."] * 8)).sentences.all(),
+                              strict=True):
+        save_annotation(sentence=sentence, reviewer=alice, label="unclear", note=note)
+    guarded = [row["note"] for row in csv.DictReader(io.StringIO(export("annotations", "csv")))]
+    assert guarded == ["'" + note for note in notes[:6]] + notes[6:]
 
 
 def test_sentence_rows_carry_votes_counts_majority_and_verdict(dataset):
@@ -179,37 +213,45 @@ def test_anonymized_reviewers_get_stable_pseudonyms(dataset):
     assert len(set(names)) == 2
 
 
+def expected_split(bucket):
+    """The README's promise: 80 % train, 10 % validation, 10 % test, by the article's bucket."""
+    return "train" if bucket < 80 else "validation" if bucket < 90 else "test"
+
+
 def test_split_is_by_article_deterministic_and_complete(alice):
-    articles = [make_article() for _ in range(60)]
-    rows = jsonl_rows(export("sentences"))
-    split_of_article = {}
-    for row in rows:
-        assert split_of_article.setdefault(row["article_id"], row["split"]) == row["split"]
-    assert set(split_of_article.values()) == {"train", "validation", "test"}
-    parts = {
-        split: {row["sentence_id"] for row in jsonl_rows(export("sentences", split=split))}
-        for split in ("train", "validation", "test")
-    }
-    assert parts["train"].isdisjoint(parts["validation"]) and parts["train"].isdisjoint(
-        parts["test"]) and parts["validation"].isdisjoint(parts["test"])
-    assert set().union(*parts.values()) == {row["sentence_id"] for row in rows}
-    assert len(parts["train"]) > len(parts["validation"])
-    assert rows == jsonl_rows(export("sentences"))  # the same again
-    assert len(articles) == 60
+    for i in range(60):  # fixed texts: fixed buckets, every split among them
+        article = make_article(f"Article {i} for the split. It has a claim.")
+        save_annotation(sentence=article.sentences.first(), reviewer=alice, label="verified")
+    bucket = dict(Article.objects.values_list("pk", "split_bucket"))
+    for kind in ("sentences", "annotations"):
+        rows = jsonl_rows(export(kind))
+        assert [row["split"] for row in rows] == [
+            expected_split(bucket[row["article_id"]]) for row in rows
+        ], kind
+        assert {row["split"] for row in rows} == {"train", "validation", "test"}
+        for split in ("train", "validation", "test"):
+            assert jsonl_rows(export(kind, split=split)) == [
+                row for row in rows if row["split"] == split
+            ], (kind, split)
+        assert rows == jsonl_rows(export(kind))  # the same again
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
 @pytest.mark.parametrize("kind", ["annotations", "sentences"])
-@pytest.mark.parametrize("anonymize", [False, True])
-def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymize):
-    filters = ExportFilters(anonymize=anonymize)
+@pytest.mark.parametrize(("anonymize", "csv_guard"), [(False, True), (True, True), (False, False)])
+def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymize, csv_guard):
+    filters = ExportFilters(anonymize=anonymize, csv_guard=csv_guard)
     values, columns = export_query(kind, filters)
     python = b"".join(gather(_python_chunks(values, columns, "jsonl"), "jsonl")).decode()
     assert same_votes(jsonl_rows(export(kind, anonymize=anonymize))) == same_votes(
         jsonl_rows(python)
     )
-    python_csv = b"".join(gather(_python_chunks(values, columns, "csv"), "csv")).decode()
-    copy_csv = list(csv.reader(io.StringIO(export(kind, "csv", anonymize=anonymize))))
+    python_csv = b"".join(
+        gather(_python_chunks(values, columns, "csv", guard=csv_guard), "csv")
+    ).decode()
+    copy_csv = list(csv.reader(io.StringIO(
+        export(kind, "csv", anonymize=anonymize, csv_guard=csv_guard)
+    )))
     python_rows = list(csv.reader(io.StringIO(python_csv)))
     votes = copy_csv[0].index("votes") if "votes" in copy_csv[0] else None
     for copied, portable in zip(copy_csv, python_rows, strict=True):
@@ -280,9 +322,18 @@ def test_token_authenticated_export(staff, dataset):
     assert len(b"".join(response.streaming_content).splitlines()) == 5
 
 
+def test_api_csv_guard_false_gives_exact_text(client, staff, dataset):
+    client.force_login(staff)
+    for query, note in [({}, "'-2 points"), ({"csv_guard": "false"}, "-2 points")]:
+        response = client.get("/api/export/annotations/", {"format": "csv", **query})
+        body = b"".join(response.streaming_content).decode()
+        assert note in [row["note"] for row in csv.DictReader(io.StringIO(body))]
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [
+        ({"csv_guard": "no thanks"}, "csv_guard"),
         ({"format": "xml"}, "format"),
         ({"label": "true"}, "label"),
         ({"project": "nope"}, "unknown project 'nope'"),
@@ -296,6 +347,82 @@ def test_bad_export_query_is_a_400(client, staff, query, message):
     response = client.get("/api/export/annotations/", query)
     assert response.status_code == 400
     assert message in str(response.json())
+
+
+# ---- the parameters: one parser for the API and the command ---------------------------------
+
+
+def test_parameters_become_filters(dataset):
+    query = parse_export_query({
+        "format": "csv", "project": "desk", "article": "7", "label": "disputed",
+        "reviewer": "alice", "updated_since": "2025-05-01T12:00:00+02:00",
+        "has_verdict": "false", "split": "test", "anonymize": "true",
+    })
+    assert query.format == "csv"
+    assert query.filters == ExportFilters(
+        project="desk", article=7, label="disputed", reviewer="alice",
+        updated_since=datetime(2025, 5, 1, 10, tzinfo=UTC), has_verdict=False, split="test",
+        anonymize=True,
+    )
+    assert parse_export_query({}) == parse_export_query({"format": "jsonl"})
+    assert parse_export_query({}).filters == ExportFilters()
+    assert parse_export_query({"csv_guard": "false"}).filters == ExportFilters(csv_guard=False)
+
+
+def test_every_wrong_parameter_is_named_at_once(dataset):
+    with pytest.raises(InvalidExportQuery) as caught:
+        parse_export_query({
+            "format": "xml", "project": "nope", "article": "1 OR 1=1", "label": "true",
+            "reviewer": "", "updated_since": "yesterday", "has_verdict": "maybe",
+            "split": "dev", "anonymize": "2", "colour": "red",
+        })
+    assert caught.value.errors == {
+        "colour": "unknown field",
+        "format": "must be one of jsonl, csv, json",
+        "project": "unknown project 'nope'; existing: default, desk",
+        "article": f"must be an article id (a whole number from 1 to {2**63 - 1})",
+        "label": "must be one of verified, disputed, unclear",
+        "reviewer": "must be a username",
+        "updated_since": "must be an ISO 8601 date-time, such as 2025-05-01T12:00:00Z",
+        "has_verdict": "must be true or false",
+        "split": "must be one of train, validation, test",
+        "anonymize": "must be true or false",
+    }
+
+
+def test_only_the_projects_the_caller_may_name_are_known(dataset):
+    with pytest.raises(InvalidExportQuery) as caught:
+        parse_export_query({"project": "desk"}, projects=Project.objects.exclude(slug="desk"))
+    assert caught.value.errors == {"project": "unknown project 'desk'; existing: default"}
+
+
+@pytest.mark.parametrize("value", ["0", "-1", str(2**63), "1.5", "١"])
+def test_article_ids_outside_what_the_database_holds_are_refused(value):
+    with pytest.raises(InvalidExportQuery, match="article"):
+        parse_export_query({"article": value})
+
+
+@pytest.mark.parametrize("value", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:00:00-05:00"])
+def test_timestamps_that_leave_the_calendar_in_utc_are_refused(value):
+    with pytest.raises(InvalidExportQuery, match="out of range"):
+        parse_export_query({"updated_since": value})
+
+
+def test_the_schema_documents_exactly_the_parameters_the_parser_takes():
+    assert tuple(ExportParamsSerializer().fields) == PARAMETERS
+    assert tuple(ClaimReviewParamsSerializer().fields) == PARAMETERS
+
+
+def test_commands_call_the_domain_not_the_api():
+    """A command is a thin shell over the domain, as the API is: neither imports the other."""
+    commands = Path(__file__).resolve().parent.parent / "annotations/management/commands"
+    for path in commands.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported = [node.module or "" for node in ast.walk(tree)
+                    if isinstance(node, ast.ImportFrom)]
+        imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                     for alias in node.names]
+        assert not [name for name in imported if name.startswith(("annotations.api", "."))], path
 
 
 # ---- the command ---------------------------------------------------------------------------
@@ -312,7 +439,28 @@ def test_command_writes_the_same_rows_as_the_api(tmp_path, client, staff, datase
     assert jsonl_rows(output.read_text()) == jsonl_rows(api_rows)
 
 
+def test_command_writes_exact_text_with_no_csv_guard(tmp_path, dataset):
+    for flags, note in [([], "'=HYPERLINK"), (["--no-csv-guard"], "=HYPERLINK")]:
+        output = tmp_path / "annotations.csv"
+        call_command("export_dataset", "--kind", "annotations", "--format", "csv",
+                     "--output", str(output), *flags)
+        notes = [row["note"] for row in csv.DictReader(io.StringIO(output.read_text()))]
+        assert f'{note}("x")' in notes
+
+
 def test_command_rejects_bad_filters(tmp_path):
     with pytest.raises(CommandError, match="--label"):
         call_command("export_dataset", "--kind", "annotations", "--output",
                      str(tmp_path / "x"), "--label", "maybe")
+
+
+def test_command_names_each_bad_flag_as_it_is_spelled(tmp_path):
+    with pytest.raises(CommandError) as caught:
+        call_command("export_dataset", "--kind", "annotations", "--output", str(tmp_path / "x"),
+                     "--article", "abc", "--updated-since", "soon", "--has-verdict", "yes!")
+    assert str(caught.value) == (
+        f"--article: must be an article id (a whole number from 1 to {2**63 - 1}); "
+        "--updated-since: must be an ISO 8601 date-time, such as 2025-05-01T12:00:00Z; "
+        "--has-verdict: must be true or false"
+    )
+    assert not (tmp_path / "x").exists()

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from annotations import segmentation
 from annotations.segmentation import split_sentences
-from tests.segmentation_cases import TRICKY_CASES
+from tests.segmentation_cases import HELD_OUT_CASES, TRICKY_CASES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = REPO_ROOT / "fixtures" / "demo"
@@ -59,6 +59,39 @@ def test_tricky_news_passage_splits_like_an_editor_would(case):
 def test_tricky_cases_have_unique_ids_and_are_plentiful():
     ids = [case.id for case in TRICKY_CASES]
     assert len(ids) == len(set(ids)) >= 50
+
+
+def spans_of(case):
+    """The expected sentences' offsets in the case's text, found in order."""
+    spans, start = [], 0
+    for sentence in case.sentences:
+        start = case.text.index(sentence, start)
+        spans.append((start, start + len(sentence)))
+        start += len(sentence)
+    return spans
+
+
+@pytest.mark.parametrize(
+    "case", TRICKY_CASES + HELD_OUT_CASES, ids=[c.id for c in TRICKY_CASES + HELD_OUT_CASES]
+)
+def test_each_case_is_a_valid_split_of_its_text(case):
+    """The expected sentences themselves keep the splitter's contract, so a case can only
+    be wrong about where a sentence ends, never malformed."""
+    assert_contract(case.text, spans_of(case))
+
+
+@pytest.mark.parametrize("case", HELD_OUT_CASES, ids=[case.id for case in HELD_OUT_CASES])
+def test_held_out_passages_keep_the_contract(case):
+    """Held-out cases measure the splitter (bench/segmenters.py); only its contract is
+    asserted on them, not the editor's split."""
+    assert_contract(case.text, split_sentences(case.text))
+
+
+def test_held_out_cases_are_new_and_plentiful():
+    ids = [case.id for case in TRICKY_CASES + HELD_OUT_CASES]
+    assert len(ids) == len(set(ids))
+    assert not {case.text for case in HELD_OUT_CASES} & {case.text for case in TRICKY_CASES}
+    assert len(HELD_OUT_CASES) >= 40
 
 
 def test_abbreviation_us_does_not_end_sentence():

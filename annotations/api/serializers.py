@@ -1,11 +1,8 @@
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
-from ..exporting import FORMATS, SPLITS, ExportFilters
-from ..models import NOTE_MAX_LENGTH, Annotation, Label, Project, Verdict
-
-# Ids are 64-bit in the database: a larger number in a filter is a 400, not an overflow.
-MAX_ID = 2**63 - 1
+from ..exporting import FORMATS, SPLITS, InvalidExportQuery, parse_export_query
+from ..models import MAX_ID, NOTE_MAX_LENGTH, Annotation, Label, Project, Verdict
 
 
 class StrictSerializer(serializers.Serializer):
@@ -150,8 +147,10 @@ class AnnotationFilterSerializer(serializers.Serializer):
     reviewer = serializers.CharField(required=False)
 
 
-class ExportParamsSerializer(StrictSerializer):
-    """The query of an export: its format and filters."""
+class ExportParamsSerializer(serializers.Serializer):
+    """The query of an export: its format and filters. The fields describe it for the
+    schema; `exporting.parse_export_query` checks it, as it does the command's flags
+    (`context["projects"]`: those the caller may name, default all)."""
 
     format = serializers.ChoiceField(choices=FORMATS, default="jsonl")
     project = serializers.SlugField(required=False, help_text="Project slug.")
@@ -167,7 +166,9 @@ class ExportParamsSerializer(StrictSerializer):
     updated_since = serializers.DateTimeField(
         required=False, help_text="ISO 8601; labels (or verdicts) changed at or after it."
     )
-    has_verdict = serializers.BooleanField(required=False, allow_null=True, default=None)
+    has_verdict = serializers.BooleanField(
+        required=False, help_text="true: only sentences with a verdict; false: only without."
+    )
     split = serializers.ChoiceField(
         choices=SPLITS,
         required=False,
@@ -175,6 +176,11 @@ class ExportParamsSerializer(StrictSerializer):
     )
     anonymize = serializers.BooleanField(
         default=False, help_text="Stable pseudonyms instead of usernames."
+    )
+    csv_guard = serializers.BooleanField(
+        default=True,
+        help_text="CSV: a ' before text cells starting = + - @ tab or CR, so that spreadsheets "
+        "do not run them as formulas. false: every text exactly (for programs).",
     )
 
     def scope(self):
@@ -184,18 +190,19 @@ class ExportParamsSerializer(StrictSerializer):
             raise RuntimeError("An export's parameters need the caller's projects in context.")
         return self.context["projects"]
 
-    def validate_project(self, slug):
-        projects = self.scope()
-        projects = Project.objects.all() if projects is None else projects
-        if not projects.filter(slug=slug).exists():
-            known = ", ".join(projects.order_by("slug").values_list("slug", flat=True))
-            raise serializers.ValidationError(f"unknown project {slug!r}; existing: {known}")
-        return slug
+    def to_internal_value(self, data):
+        formats = self.fields["format"]
+        try:
+            query = parse_export_query(
+                data, formats=tuple(formats.choices), default_format=formats.default,
+                projects=self.scope(),
+            )
+        except InvalidExportQuery as error:
+            raise serializers.ValidationError(error.errors) from None
+        return {"format": query.format, "filters": query.filters}
 
     def filters(self):
-        data = dict(self.validated_data)
-        data.pop("format")
-        return ExportFilters(**data, projects=self.scope())
+        return self.validated_data["filters"]
 
 
 class VerdictInputSerializer(StrictSerializer):

@@ -3,8 +3,15 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from annotations.api.serializers import ExportParamsSerializer
-from annotations.exporting import FORMATS, KINDS, count_rows, stream_export
+from annotations.exporting import (
+    FORMATS,
+    KINDS,
+    PARAMETERS,
+    InvalidExportQuery,
+    count_rows,
+    parse_export_query,
+    stream_export,
+)
 
 
 class Command(BaseCommand):
@@ -15,28 +22,31 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="jsonl")
         parser.add_argument("--output", required=True, help="file to write ('-' for stdout)")
         parser.add_argument("--project", help="project slug")
-        parser.add_argument("--article", type=int, help="article id")
+        parser.add_argument("--article", help="article id")
         parser.add_argument("--label", help="verified, disputed or unclear")
         parser.add_argument("--reviewer", help="username")
         parser.add_argument("--updated-since", help="ISO 8601 date-time")
-        parser.add_argument("--has-verdict", choices=["true", "false"])
+        parser.add_argument("--has-verdict", metavar="true|false")
         parser.add_argument("--split", help="train, validation or test")
         parser.add_argument("--anonymize", action="store_true", help="pseudonyms for reviewers")
+        parser.add_argument(
+            "--no-csv-guard", dest="csv_guard", action="store_false",
+            help="CSV: write every text exactly, without the ' that keeps spreadsheets from "
+            "running a cell starting = + - @ as a formula",
+        )
 
     def handle(self, *, kind, output, **options):
-        names = ["format", "project", "article", "label", "reviewer", "updated_since",
-                 "has_verdict", "split", "anonymize"]
-        query = {name: options[name] for name in names if options.get(name) not in (None, "")}
-        # The operator's command exports every project.
-        params = ExportParamsSerializer(data=query, context={"projects": None})
-        if not params.is_valid():
-            problems = "; ".join(
-                f"--{field.replace('_', '-')}: {' '.join(map(str, errors))}"
-                for field, errors in params.errors.items()
-            )
-            raise CommandError(problems)
-        filters = params.filters()
-        fmt = params.validated_data["format"]
+        try:
+            # The operator's command exports every project (projects=None).
+            query = parse_export_query({name: options.get(name) for name in PARAMETERS})
+        except InvalidExportQuery as error:
+            raise CommandError(
+                "; ".join(
+                    f"--{name.replace('_', '-')}: {problem}"
+                    for name, problem in error.errors.items()
+                )
+            ) from None
+        filters, fmt = query.filters, query.format
         total = count_rows(kind, filters)
         target = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
         written = 0
