@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.http import StreamingHttpResponse
@@ -148,6 +148,18 @@ def export_sentences(modeladmin, request, queryset):
     return response
 
 
+class ArticleForm(forms.ModelForm):
+    def validate_unique(self):
+        # Also the constraints on fields the page does not edit: the body's hash is read
+        # only, and moving an article into a project that has its text already would
+        # otherwise fail on save.
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = [
@@ -161,6 +173,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "source", "url"]
     date_hierarchy = "created_at"
     readonly_fields = ["body", "content_hash", "created_at", "imported_by"]
+    form = ArticleForm
     inlines = [SentenceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [export_sentences]
@@ -172,7 +185,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "review_target" in form.changed_data:
+        # The target is the article's own, else its project's: a move can change it too.
+        if {"review_target", "project"} & set(form.changed_data):
             refresh(Article.objects.filter(pk=obj.pk))  # progress counts against the new target
 
     @admin.display(ordering="n_verified", description="verified")

@@ -7,7 +7,7 @@ import pytest
 
 from annotations.annotating import save_annotation
 from annotations.models import Annotation, ArticleTally, Sentence
-from tests.factories import make_article, make_user
+from tests.factories import make_article, make_project, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +210,73 @@ def test_deleting_an_article_in_the_admin_takes_its_sentences_and_tally(client, 
     assert client.post(url, {"post": "yes"}).status_code == 302
     assert not Sentence.objects.exists() and not Annotation.objects.exists()
     assert not ArticleTally.objects.exists()
+
+
+def article_form(article, **changes):
+    """The article's change page as posted, with `changes` (its read-only sentences too)."""
+    sentences = list(article.sentences.values_list("pk", flat=True))
+    form = {
+        "project": article.project_id, "title": article.title, "source": "", "url": "",
+        "language": article.language, "review_target": article.review_target or "",
+        "sentences-TOTAL_FORMS": len(sentences), "sentences-INITIAL_FORMS": len(sentences),
+        "sentences-MIN_NUM_FORMS": 0, "sentences-MAX_NUM_FORMS": 1000,
+    }
+    for i, pk in enumerate(sentences):
+        form |= {f"sentences-{i}-id": pk, f"sentences-{i}-article": article.pk}
+    return form | changes
+
+
+@pytest.fixture
+def crowded(alice, bob, judy):
+    """Three labels on the first sentence of an article in a project with a target of 3."""
+    article = make_article(project=make_project("three", review_target=3))
+    first = article.sentences.first()
+    for reviewer in (alice, bob, judy):
+        save_annotation(sentence=first, reviewer=reviewer, label="verified")
+    return article
+
+
+def reviews_done(article):
+    return ArticleTally.objects.get(article=article).reviews_done
+
+
+def test_a_project_review_target_changed_in_the_admin_rebuilds_its_tallies(client, staff,
+                                                                          crowded):
+    project = crowded.project
+    client.force_login(staff)
+    response = client.post(f"/admin/annotations/project/{project.pk}/change/", {
+        "name": project.name, "slug": project.slug, "description": "", "review_target": 1,
+    })
+    assert response.status_code == 302
+    assert reviews_done(crowded) == 1
+
+
+def test_an_article_review_target_changed_in_the_admin_rebuilds_its_tally(client, staff,
+                                                                         crowded):
+    client.force_login(staff)
+    url = f"/admin/annotations/article/{crowded.pk}/change/"
+    assert client.post(url, article_form(crowded, review_target=2)).status_code == 302
+    assert reviews_done(crowded) == 2
+    assert client.post(url, article_form(crowded, review_target="")).status_code == 302
+    assert reviews_done(crowded) == 3  # the project's again
+
+
+def test_moving_an_article_to_a_project_with_another_target_rebuilds_its_tally(client, staff,
+                                                                             crowded):
+    client.force_login(staff)
+    other = make_project("two", review_target=2)
+    url = f"/admin/annotations/article/{crowded.pk}/change/"
+    assert client.post(url, article_form(crowded, project=other.pk)).status_code == 302
+    assert reviews_done(crowded) == 2
+
+
+def test_moving_an_article_where_its_text_already_is_is_a_form_error(client, staff, crowded):
+    client.force_login(staff)
+    other = make_project("two")
+    make_article(crowded.body, project=other)
+    url = f"/admin/annotations/article/{crowded.pk}/change/"
+    response = client.post(url, article_form(crowded, project=other.pk))
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    crowded.refresh_from_db()
+    assert crowded.project.slug == "three"
