@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Article, Label, Sentence
-from .tallies import apply_change, refresh
+from .tallies import apply_change, lock_sentences, refresh
 
 URL_MAX_LENGTH = 2000
 
@@ -122,6 +122,7 @@ def recount_labels(sentences=None):
     their articles' tallies: the repair for rows written behind the services' back (raw
     SQL, bulk loads)."""
     sentences = Sentence.objects.all() if sentences is None else sentences
+    articles = Article.objects.filter(pk__in=sentences.values("article_id"))
     counts = {
         f"{label}_count": Coalesce(
             Subquery(
@@ -135,6 +136,8 @@ def recount_labels(sentences=None):
         )
         for label in Label.values
     }
-    updated = sentences.update(**counts)
-    refresh(Article.objects.filter(pk__in=sentences.values("article_id")))
+    with transaction.atomic():
+        lock_sentences(articles)  # before counting: a label being saved is waited for
+        updated = sentences.update(**counts)
+        refresh(articles)
     return updated
