@@ -7,13 +7,16 @@ sentence, m(m-1) ordered pairs, sum n_c(n_c-1) agreeing ones and n_c (n_k - [c =
 to the coincidence o_ck.
 """
 
+import math
+from collections import defaultdict
+
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Least
 from django.db.models.lookups import GreaterThanOrEqual
 
 from .agreement import Coincidences, coincidence_sums, labels_on
-from .models import Article, ArticleTally, Label, Sentence, review_target_of
+from .models import Annotation, Article, ArticleTally, Label, Sentence, review_target_of
 
 LABELS = Label.values
 SHORT = {"verified": "v", "disputed": "d", "unclear": "u"}
@@ -24,6 +27,10 @@ PAIRS = [("verified", "verified"), ("disputed", "disputed"), ("unclear", "unclea
 
 def field(c, k):
     return f"o_{SHORT[c]}{SHORT[k]}"
+
+
+NAMES = ["sentences", *LABELS, "reviews_done", "pairable", "pairs", "agreeing",
+         *[field(c, k) for c, k in PAIRS]]
 
 
 def terms(counts, target):
@@ -69,6 +76,42 @@ def apply_change(sentence_id, deltas):
         ArticleTally.objects.filter(article_id=sentence.article_id).update(
             **{name: F(name) + change for name, change in moves.items()}
         )
+
+
+def drift(articles):
+    """Where the tallies of `articles` differ from what their annotations make: yields
+    (article_id, name, stored, expected), stored None for a missing tally. Sums the
+    `terms` of each sentence (the steps `apply_change` takes) over label counts read
+    from the annotations themselves, so it checks the running sums and `refresh`'s SQL
+    alike. Four queries."""
+    found = defaultdict(dict)
+    for sentence_id, label, n in (
+        Annotation.objects.filter(sentence__article__in=articles)
+        .order_by()
+        .values_list("sentence_id", "label")
+        .annotate(n=Count("pk"))
+    ):
+        found[sentence_id][label] = n
+    targets = dict(articles.annotate(t=review_target_of(article="")).values_list("pk", "t"))
+    expected = {pk: dict.fromkeys(NAMES, 0) for pk in targets}
+    for sentence_id, article_id in (
+        Sentence.objects.filter(article__in=articles).order_by().values_list("pk", "article_id")
+    ):
+        counts = {label: found[sentence_id].get(label, 0) for label in LABELS}
+        sums = expected[article_id]
+        sums["sentences"] += 1
+        for name, value in terms(counts, targets[article_id]).items():
+            sums[name] += value
+    stored = {
+        row.pop("article_id"): row
+        for row in ArticleTally.objects.filter(article__in=articles).values("article_id", *NAMES)
+    }
+    for article_id, sums in expected.items():
+        tally = stored.get(article_id)
+        for name in NAMES:
+            value = None if tally is None else tally[name]
+            if value is None or not math.isclose(value, sums[name], abs_tol=1e-9):
+                yield article_id, name, value, sums[name]
 
 
 def lock_sentences(articles):
@@ -125,11 +168,9 @@ def _rebuild(articles):
         )
         for row in rows
     ]
-    names = ["sentences", *LABELS, "reviews_done", "pairable", "pairs", "agreeing",
-             *[field(c, k) for c, k in PAIRS]]
     ArticleTally.objects.bulk_create(
         tallies, batch_size=1000, update_conflicts=True, unique_fields=["article"],
-        update_fields=names,
+        update_fields=NAMES,
     )
     # Articles without sentences still get an empty tally.
     ArticleTally.objects.bulk_create(

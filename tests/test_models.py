@@ -87,7 +87,8 @@ def sentence_counts(sentence):
 
 
 def test_sentence_label_counts_follow_every_change(alice, bob):
-    from annotations.annotating import delete_annotation, recount_labels, save_annotation
+    from annotations.annotating import delete_annotation, save_annotation
+    from annotations.counts import rebuild
 
     sentence = make_article().sentences.first()
     save_annotation(sentence=sentence, reviewer=alice, label="verified")
@@ -101,7 +102,7 @@ def test_sentence_label_counts_follow_every_change(alice, bob):
     assert sentence_counts(sentence) == (0, 0, 1)
 
     type(sentence).objects.filter(pk=sentence.pk).update(verified_count=7)  # drifted
-    recount_labels()
+    rebuild()
     assert sentence_counts(sentence) == (0, 0, 1)
 
 

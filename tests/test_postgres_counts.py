@@ -9,8 +9,10 @@ import pytest
 from django.db import connection, connections, transaction
 from django.test import Client
 
-from annotations.annotating import recount_labels, save_annotation
-from annotations.models import ArticleTally
+from annotations import counts
+from annotations.annotating import save_annotation
+from annotations.counts import rebuild
+from annotations.models import Article, ArticleTally
 from tests.factories import make_article, make_project
 
 pytestmark = [
@@ -138,11 +140,39 @@ def test_a_label_saved_while_the_counts_are_rebuilt_is_kept(alice, bob):
 
     labeling = held_open(lambda: save_annotation(sentence=sentence, reviewer=bob,
                                                  label="disputed"))
-    rebuild = Background(recount_labels)
+    rebuilding = Background(rebuild)
     until_one_waits_for_a_lock()  # the rebuild, on bob's rows
     labeling.commit()
-    rebuild.result()
+    rebuilding.result()
 
     sentence.refresh_from_db()
     assert (sentence.verified_count, sentence.disputed_count) == (1, 1)
     assert tally(article) == (1, 1, 0, 2)
+
+
+def test_a_check_reads_one_snapshot_and_waits_for_no_save(alice, bob, monkeypatch):
+    """Its queries see one state (a save committed between two of them would look like
+    drift), and it takes no lock (a save held open does not hold it up)."""
+    article = make_article()
+    sentence = article.sentences.first()
+    save_annotation(sentence=sentence, reviewer=alice, label="verified")
+    seen = []
+
+    def transaction_settings(articles):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('transaction_isolation'), "
+                           "current_setting('transaction_read_only')")
+            seen.append(cursor.fetchone())
+        return ()
+
+    monkeypatch.setattr(counts, "DERIVED", (
+        *counts.DERIVED, counts.Derived("settings", transaction_settings, None),
+    ))
+    labeling = held_open(lambda: save_annotation(sentence=sentence, reviewer=bob,
+                                                 label="disputed"))
+    started = time.monotonic()
+    assert counts.check(Article.objects.all()) == []
+    assert time.monotonic() - started < PATIENCE / 2
+    labeling.commit()
+    assert seen == [("repeatable read", "on")]
+    assert counts.check(Article.objects.all()) == []
