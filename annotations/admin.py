@@ -99,24 +99,33 @@ class SentenceInline(admin.TabularInline):
         return False
 
 
-class LabelFilter(admin.SimpleListFilter):
+class ChoiceFilter(admin.SimpleListFilter):
+    """A filter whose value is one of those it offers; any other matches nothing (the list
+    with ?reviewer=abc is empty, not an error)."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value not in {str(choice) for choice, _ in self.lookup_choices}:
+            return queryset.none()
+        return self.matching(queryset, value)
+
+
+class LabelFilter(ChoiceFilter):
     title = "has a label"
     parameter_name = "label"
 
     def lookups(self, request, model_admin):
         return Label.choices
 
-    def queryset(self, request, queryset):
-        if self.value() in Label.values:
-            return queryset.filter(
-                Exists(Sentence.objects.filter(article=OuterRef("pk"), **{
-                    f"{self.value()}_count__gt": 0
-                }))
-            )
-        return queryset
+    def matching(self, queryset, label):
+        return queryset.filter(
+            Exists(Sentence.objects.filter(article=OuterRef("pk"), **{f"{label}_count__gt": 0}))
+        )
 
 
-class ReviewerFilter(admin.SimpleListFilter):
+class ReviewerFilter(ChoiceFilter):
     title = "labeled by"
     parameter_name = "reviewer"
 
@@ -126,16 +135,10 @@ class ReviewerFilter(admin.SimpleListFilter):
         )
         return [(user.pk, user.get_username()) for user in reviewers.order_by("username")]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(
-                Exists(
-                    Annotation.objects.filter(
-                        sentence__article=OuterRef("pk"), reviewer_id=self.value()
-                    )
-                )
-            )
-        return queryset
+    def matching(self, queryset, reviewer):
+        return queryset.filter(
+            Exists(Annotation.objects.filter(sentence__article=OuterRef("pk"), reviewer=reviewer))
+        )
 
 
 @admin.action(description="Export the selected articles' sentences (JSONL)")

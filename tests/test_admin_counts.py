@@ -280,3 +280,39 @@ def test_moving_an_article_where_its_text_already_is_is_a_form_error(client, sta
     assert "already exists" in response.content.decode()
     crowded.refresh_from_db()
     assert crowded.project.slug == "three"
+
+
+@pytest.mark.parametrize("query", [
+    "reviewer=abc", "reviewer=1.5", "reviewer=-1", "reviewer=99999999999999999999",
+    "reviewer=%ED%A0%80", "reviewer=", "label=maybe", "label=",
+])
+def test_a_filter_value_that_names_nothing_gives_an_empty_article_list(client, staff, labeled,
+                                                                      query):
+    client.force_login(staff)
+    response = client.get(f"/admin/annotations/article/?{query}")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field-progress"') == 0
+
+
+def test_the_article_list_filters_by_reviewer_and_label(client, staff, labeled, alice):
+    make_article(title="Untouched")
+    client.force_login(staff)
+    for query in ({"reviewer": alice.pk}, {"label": "disputed"}, {}):
+        html = client.get("/admin/annotations/article/", query).content.decode()
+        assert html.count('class="field-progress"') == (2 if not query else 1)
+    nobody = make_user("nobody")  # labeled nothing
+    html = client.get("/admin/annotations/article/", {"reviewer": nobody.pk}).content.decode()
+    assert html.count('class="field-progress"') == 0
+
+
+@pytest.mark.parametrize("query", [
+    "project__id__exact=abc", "published_at__gte=garbage", "created_at__year=abc",
+    "created_at__year=2026&created_at__month=13",
+])
+def test_django_filters_given_bad_values_show_the_whole_list_marked_invalid(client, staff,
+                                                                           labeled, query):
+    client.force_login(staff)
+    response = client.get(f"/admin/annotations/article/?{query}")
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response.url == "/admin/annotations/article/?e=1"
