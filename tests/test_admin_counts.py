@@ -9,7 +9,7 @@ from annotations.annotating import save_annotation
 from annotations.models import Annotation, ArticleTally, Sentence
 from tests.factories import make_article, make_project, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_drift")]
 
 
 @pytest.fixture

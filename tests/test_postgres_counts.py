@@ -18,6 +18,7 @@ from tests.factories import make_article, make_project
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks"),
+    pytest.mark.usefixtures("no_drift"),
 ]
 
 PATIENCE = 20  # seconds; the waits below end in well under one

@@ -12,7 +12,7 @@ from annotations import counts
 from annotations.annotating import delete_annotation, save_annotation
 from annotations.models import Annotation, Article, ArticleTally
 from annotations.tallies import refresh
-from tests.factories import make_article, make_project
+from tests.factories import assert_no_drift, make_article, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,12 @@ def test_the_check_agrees_with_the_running_sums_and_the_rebuild(alice, bob, judy
     assert counts.check(Article.objects.all()) == []
     refresh()
     assert counts.check(Article.objects.all()) == []
+
+
+def test_the_tests_drift_check_fails_on_drift(desk):
+    """`assert_no_drift` (which the concurrency and admin tests end with) can fail."""
+    first, _ = desk
+    assert_no_drift()
+    sql("UPDATE annotations_articletally SET disputed = 0 WHERE article_id = %s", first.pk)
+    with pytest.raises(AssertionError, match=r"disputed: 0 stored, 1 from the annotations"):
+        assert_no_drift()
