@@ -107,7 +107,8 @@ DERIVED = (
 
 def check(articles):
     """The drift of every derived count of `articles`, as Drift rows. Reads one consistent
-    state of the database and takes no lock: saves go on meanwhile."""
+    state of the database; on PostgreSQL without a lock, so saves go on meanwhile (SQLite
+    queues the transaction with the writers)."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
