@@ -204,6 +204,10 @@ class ArticleAdmin(admin.ModelAdmin):
     def unclear(self, article):
         return article.n_unclear
 
+    def add_view(self, request, form_url="", extra_context=None):
+        # An article is its imported text, split into sentences: the import page adds it.
+        return redirect("admin:annotations_article_import")
+
     def get_urls(self):
         return [
             path(

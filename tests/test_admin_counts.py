@@ -6,7 +6,7 @@ import json
 import pytest
 
 from annotations.annotating import save_annotation
-from annotations.models import Annotation, ArticleTally, Sentence
+from annotations.models import Annotation, Article, ArticleTally, Sentence
 from tests.factories import make_article, make_project, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_drift")]
@@ -316,3 +316,16 @@ def test_django_filters_given_bad_values_show_the_whole_list_marked_invalid(clie
     assert response.status_code in (200, 302)
     if response.status_code == 302:
         assert response.url == "/admin/annotations/article/?e=1"
+
+
+def test_adding_an_article_in_the_admin_goes_to_the_import_page(client, staff):
+    """The add form would store an article without a body, sentences or content hash."""
+    project = make_project("one")
+    client.force_login(staff)
+    response = client.post("/admin/annotations/article/add/", {
+        "project": project.pk, "title": "Empty", "language": "en",
+        "sentences-TOTAL_FORMS": 0, "sentences-INITIAL_FORMS": 0,
+    })
+    assert response.status_code == 302
+    assert response.url == "/admin/annotations/article/import/"
+    assert not Article.objects.exists()
