@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +10,13 @@ from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from .access import can_export, can_import, export_scope
-from .annotating import delete_annotation, save_annotation
+from .annotating import (
+    InvalidAnnotation,
+    StaleVersion,
+    clean_annotation,
+    delete_annotation,
+    save_annotation,
+)
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
 from .importing import InvalidArticle, InvalidRecords, import_records, parse_records
 from .models import DEFAULT_PROJECT_SLUG, Annotation, Article, Label, Project, Sentence, Verdict
@@ -102,24 +108,33 @@ class SentenceInline(admin.TabularInline):
         return False
 
 
-class LabelFilter(admin.SimpleListFilter):
+class ChoiceFilter(admin.SimpleListFilter):
+    """A filter whose value is one of those it offers; any other matches nothing (the list
+    with ?reviewer=abc is empty, not an error)."""
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if value not in {str(choice) for choice, _ in self.lookup_choices}:
+            return queryset.none()
+        return self.matching(queryset, value)
+
+
+class LabelFilter(ChoiceFilter):
     title = "has a label"
     parameter_name = "label"
 
     def lookups(self, request, model_admin):
         return Label.choices
 
-    def queryset(self, request, queryset):
-        if self.value() in Label.values:
-            return queryset.filter(
-                Exists(Sentence.objects.filter(article=OuterRef("pk"), **{
-                    f"{self.value()}_count__gt": 0
-                }))
-            )
-        return queryset
+    def matching(self, queryset, label):
+        return queryset.filter(
+            Exists(Sentence.objects.filter(article=OuterRef("pk"), **{f"{label}_count__gt": 0}))
+        )
 
 
-class ReviewerFilter(admin.SimpleListFilter):
+class ReviewerFilter(ChoiceFilter):
     title = "labeled by"
     parameter_name = "reviewer"
 
@@ -129,16 +144,10 @@ class ReviewerFilter(admin.SimpleListFilter):
         )
         return [(user.pk, user.get_username()) for user in reviewers.order_by("username")]
 
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(
-                Exists(
-                    Annotation.objects.filter(
-                        sentence__article=OuterRef("pk"), reviewer_id=self.value()
-                    )
-                )
-            )
-        return queryset
+    def matching(self, queryset, reviewer):
+        return queryset.filter(
+            Exists(Annotation.objects.filter(sentence__article=OuterRef("pk"), reviewer=reviewer))
+        )
 
 
 @admin.action(
@@ -156,6 +165,18 @@ def export_sentences(modeladmin, request, queryset):
     return response
 
 
+class ArticleForm(forms.ModelForm):
+    def validate_unique(self):
+        # Also the constraints on fields the page does not edit: the body's hash is read
+        # only, and moving an article into a project that has its text already would
+        # otherwise fail on save.
+        super().validate_unique()
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = [
@@ -169,6 +190,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "source", "url"]
     date_hierarchy = "created_at"
     readonly_fields = ["body", "content_hash", "created_at", "imported_by"]
+    form = ArticleForm
     inlines = [SentenceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [export_sentences]
@@ -183,7 +205,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "review_target" in form.changed_data:
+        # The target is the article's own, else its project's: a move can change it too.
+        if {"review_target", "project"} & set(form.changed_data):
             refresh(Article.objects.filter(pk=obj.pk))  # progress counts against the new target
 
     @admin.display(ordering="n_verified", description="verified")
@@ -197,6 +220,10 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(ordering="n_unclear", description="unclear")
     def unclear(self, article):
         return article.n_unclear
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # An article is its imported text, split into sentences: the import page adds it.
+        return redirect("admin:annotations_article_import")
 
     def get_urls(self):
         return [
@@ -263,32 +290,90 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(Sentence)
 class SentenceAdmin(admin.ModelAdmin):
+    """Read only: an article's sentences cover its body, and their label counts and the
+    article's tally count them; they come and go with their article (deleting an article
+    still deletes its sentences, hence no has_delete_permission)."""
+
     list_display = ["text", "article", "position"]
     list_select_related = ["article"]
     list_filter = ["article__project"]
     search_fields = ["text", "article__title"]
-    readonly_fields = ["article", "position", "text", "start", "end"]
 
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied("A sentence is deleted with its article.")
+
+
+class AnnotationForm(forms.ModelForm):
+    """The services' checks as form errors. `seen_version` is the version the page showed:
+    a change saved elsewhere since then is refused, not overwritten."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+            self.fields["seen_version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if {"label", "note", "evidence"} <= cleaned.keys():
+            try:
+                clean_annotation(
+                    label=cleaned["label"], note=cleaned["note"], evidence=cleaned["evidence"]
+                )
+            except InvalidAnnotation as error:
+                raise forms.ValidationError(str(error)) from None
+        if self.instance.pk and cleaned.get("seen_version") != self.instance.version:
+            raise forms.ValidationError(str(StaleVersion(self.instance)))
+        return cleaned
+
 
 @admin.register(Annotation)
 class AnnotationAdmin(SimpleHistoryAdmin):
-    """Changes go through the same services as the API, so that the sentences' label counts
-    and the versions stay right."""
+    """Every write goes through the services, as the API's do, so that the label counts,
+    the tallies and the versions stay right. On change only the label, note and evidence
+    can be edited: an annotation is one reviewer's, on one sentence."""
 
+    form = AnnotationForm
     list_display = ["sentence", "reviewer", "label", "version", "updated_at"]
     list_filter = ["label", "reviewer", "sentence__article__project", "updated_at"]
     list_select_related = ["sentence", "reviewer"]
     search_fields = ["sentence__text", "note", "reviewer__username"]
     raw_id_fields = ["sentence"]
-    readonly_fields = ["created_at", "updated_at", "version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["sentence", "reviewer"] if obj else []
+        return [*fixed, "created_at", "updated_at", "version"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (InvalidAnnotation, StaleVersion) as error:
+            # A change saved elsewhere between the form's checks and the save: the view's
+            # transaction rolled back; the page comes back with the stored values.
+            self.message_user(request, f"Nothing was saved: {error}.", messages.ERROR)
+            return redirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         saved, _ = save_annotation(
             sentence=obj.sentence, reviewer=obj.reviewer, label=obj.label, note=obj.note,
-            evidence=obj.evidence,
+            evidence=obj.evidence, version=form.cleaned_data["seen_version"] or 0,
         )
         obj.pk, obj.version = saved.pk, saved.version
 
@@ -296,8 +381,20 @@ class AnnotationAdmin(SimpleHistoryAdmin):
         delete_annotation(sentence=obj.sentence, reviewer=obj.reviewer)
 
     def delete_queryset(self, request, queryset):
-        for annotation in queryset.select_related("sentence", "reviewer"):
-            self.delete_model(request, annotation)
+        # One transaction, sentences in id order: the order of every other lock taker.
+        with transaction.atomic():
+            for annotation in queryset.select_related("sentence", "reviewer").order_by(
+                "sentence_id", "reviewer_id"
+            ):
+                self.delete_model(request, annotation)
+
+    def revert_disabled(self, request, obj=None):
+        return True  # a revert would save an old row behind the services' back
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Annotations are changed on their change page.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Verdict)

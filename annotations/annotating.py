@@ -3,12 +3,10 @@
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
 
 from .access import sees_others_after_labeling
-from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Article, Label, Sentence
-from .tallies import apply_change, refresh
+from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Label
+from .tallies import apply_change
 
 URL_MAX_LENGTH = 2000
 
@@ -137,25 +135,3 @@ def _locked(sentence, reviewer):
         .first()
     )
 
-
-def recount_labels(sentences=None):
-    """Set the label counts of `sentences` (default: all) from their annotations, and
-    their articles' tallies: the repair for rows written behind the services' back (raw
-    SQL, bulk loads)."""
-    sentences = Sentence.objects.all() if sentences is None else sentences
-    counts = {
-        f"{label}_count": Coalesce(
-            Subquery(
-                Annotation.objects.filter(sentence=OuterRef("pk"), label=label)
-                .order_by()
-                .values("sentence")
-                .annotate(n=Count("id"))
-                .values("n")
-            ),
-            Value(0),
-        )
-        for label in Label.values
-    }
-    updated = sentences.update(**counts)
-    refresh(Article.objects.filter(pk__in=sentences.values("article_id")))
-    return updated

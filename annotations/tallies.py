@@ -7,12 +7,16 @@ sentence, m(m-1) ordered pairs, sum n_c(n_c-1) agreeing ones and n_c (n_k - [c =
 to the coincidence o_ck.
 """
 
+import math
+from collections import defaultdict
+
+from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import Least
 from django.db.models.lookups import GreaterThanOrEqual
 
 from .agreement import Coincidences, coincidence_sums, labels_on
-from .models import Article, ArticleTally, Label, Sentence, review_target_of
+from .models import Annotation, Article, ArticleTally, Label, Sentence, review_target_of
 
 LABELS = Label.values
 SHORT = {"verified": "v", "disputed": "d", "unclear": "u"}
@@ -23,6 +27,10 @@ PAIRS = [("verified", "verified"), ("disputed", "disputed"), ("unclear", "unclea
 
 def field(c, k):
     return f"o_{SHORT[c]}{SHORT[k]}"
+
+
+NAMES = ["sentences", *LABELS, "reviews_done", "pairable", "pairs", "agreeing",
+         *[field(c, k) for c, k in PAIRS]]
 
 
 def terms(counts, target):
@@ -42,22 +50,26 @@ def terms(counts, target):
 
 def apply_change(sentence_id, deltas):
     """Move a sentence's label counts by `deltas` ({label: +1/-1}) and its article's tally
-    by the difference it makes. Locks the sentence: changes to it are applied one by one."""
+    by the difference it makes. Locks the sentence: changes to it are applied one by one,
+    and wait for a rebuild that holds it (see `lock_sentences`)."""
     sentence = (
-        Sentence.objects.select_for_update(of=("self",))
-        .select_related("article__project")
-        .only(
-            "article_id", "verified_count", "disputed_count", "unclear_count",
-            "article__review_target", "article__project__review_target",
-        )
+        Sentence.objects.select_for_update()
+        .only("article_id", "verified_count", "disputed_count", "unclear_count")
         .get(pk=sentence_id)
+    )
+    # Read after the lock, in a query of its own: a rebuild for a new review target holds
+    # the lock until it commits, and the locking query's own joins would still see the old.
+    article = (
+        Article.objects.select_related("project")
+        .only("review_target", "project__review_target")
+        .get(pk=sentence.article_id)
     )
     before = {label: getattr(sentence, f"{label}_count") for label in LABELS}
     after = {label: before[label] + deltas.get(label, 0) for label in LABELS}
     Sentence.objects.filter(pk=sentence_id).update(
         **{f"{label}_count": F(f"{label}_count") + delta for label, delta in deltas.items()}
     )
-    target = sentence.article.effective_review_target
+    target = article.effective_review_target
     old, new = terms(before, target), terms(after, target)
     moves = {name: new[name] - old[name] for name in new if new[name] != old[name]}
     if moves:
@@ -66,10 +78,69 @@ def apply_change(sentence_id, deltas):
         )
 
 
+def drift(articles):
+    """Where the tallies of `articles` differ from what their annotations make: yields
+    (article_id, name, stored, expected), stored None for a missing tally. Sums the
+    `terms` of each sentence (the steps `apply_change` takes) over label counts read
+    from the annotations themselves, so it checks the running sums and `refresh`'s SQL
+    alike. Four queries."""
+    found = defaultdict(dict)
+    for sentence_id, label, n in (
+        Annotation.objects.filter(sentence__article__in=articles)
+        .order_by()
+        .values_list("sentence_id", "label")
+        .annotate(n=Count("pk"))
+    ):
+        found[sentence_id][label] = n
+    targets = dict(articles.annotate(t=review_target_of(article="")).values_list("pk", "t"))
+    expected = {pk: dict.fromkeys(NAMES, 0) for pk in targets}
+    for sentence_id, article_id in (
+        Sentence.objects.filter(article__in=articles).order_by().values_list("pk", "article_id")
+    ):
+        counts = {label: found[sentence_id].get(label, 0) for label in LABELS}
+        sums = expected[article_id]
+        sums["sentences"] += 1
+        for name, value in terms(counts, targets[article_id]).items():
+            sums[name] += value
+    stored = {
+        row.pop("article_id"): row
+        for row in ArticleTally.objects.filter(article__in=articles).values("article_id", *NAMES)
+    }
+    for article_id, sums in expected.items():
+        tally = stored.get(article_id)
+        for name in NAMES:
+            value = None if tally is None else tally[name]
+            if value is None or not math.isclose(value, sums[name], abs_tol=1e-9):
+                yield article_id, name, value, sums[name]
+
+
+def lock_sentences(articles):
+    """Lock the sentences of `articles`, in id order, until the transaction ends.
+
+    Every change of a label holds its sentence's lock while it moves the counts
+    (save_annotation locks the annotation, then the sentence, then writes the tally). A
+    rebuild that locks the sentences before it reads a count waits for the labels being
+    saved, and the labels saved after wait for it: none is read stale or overwritten."""
+    list(
+        Sentence.objects.filter(article__in=articles)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+
+
 def refresh(articles=None):
     """Rebuild the tallies of `articles` (default: all) from their sentences' label counts:
-    after a change of review target, or rows written behind the services' back."""
+    after a change of review target, or rows written behind the services' back. Locks the
+    articles' sentences (see `lock_sentences`), in the caller's transaction if there is
+    one."""
     articles = Article.objects.all() if articles is None else articles
+    with transaction.atomic():
+        lock_sentences(articles)
+        _rebuild(articles)
+
+
+def _rebuild(articles):
     n, m = labels_on()
     target = review_target_of()
     sums = coincidence_sums(n, m, only=GreaterThanOrEqual(m, 2))
@@ -97,11 +168,9 @@ def refresh(articles=None):
         )
         for row in rows
     ]
-    names = ["sentences", *LABELS, "reviews_done", "pairable", "pairs", "agreeing",
-             *[field(c, k) for c, k in PAIRS]]
     ArticleTally.objects.bulk_create(
         tallies, batch_size=1000, update_conflicts=True, unique_fields=["article"],
-        update_fields=names,
+        update_fields=NAMES,
     )
     # Articles without sentences still get an empty tally.
     ArticleTally.objects.bulk_create(

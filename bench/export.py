@@ -33,8 +33,8 @@ def populate(project_slug, annotations, first_article):
     from django.db import connection
     from django.utils import timezone
 
-    from annotations.annotating import recount_labels
-    from annotations.models import Project, Sentence
+    from annotations.counts import rebuild
+    from annotations.models import Project
 
     project, _ = Project.objects.get_or_create(slug=project_slug, defaults={"name": project_slug})
     reviewers = [
@@ -71,7 +71,7 @@ def populate(project_slug, annotations, first_article):
                 "WHERE a.project_id = %s",
                 [reviewer, i, note, now, now, project.pk],
             )
-    recount_labels(Sentence.objects.filter(article__project=project))
+    rebuild(project.articles.all())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.test import override_settings
 
 from annotations.access import ADJUDICATOR_GROUP, REVIEWER_GROUP
-from tests.factories import make_user
+from tests.factories import assert_no_drift, make_user
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -58,6 +58,14 @@ def staff(db):
 def outsider(db):
     """Signed in but holding no role: sees nothing."""
     return make_user("outsider")
+
+
+@pytest.fixture
+def no_drift(db):
+    """Ends the test with `rebuild_counts --check`: for the tests of concurrent saves and of
+    the admin, where a write around the services would leave the counts wrong."""
+    yield
+    assert_no_drift()
 
 
 @pytest.fixture

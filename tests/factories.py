@@ -1,9 +1,11 @@
 """One-line builders of valid objects; keyword arguments override the defaults."""
 
+from io import StringIO
 from itertools import count
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
 from annotations.importing import import_article
@@ -47,3 +49,13 @@ def api(user=None):
     if user:
         client.force_authenticate(user)
     return client
+
+
+def assert_no_drift():
+    """`manage.py rebuild_counts --check` finds every derived count (label counts, tallies)
+    equal to what the annotations make."""
+    report = StringIO()
+    try:
+        call_command("rebuild_counts", "--check", stdout=report, stderr=StringIO())
+    except CommandError as error:
+        raise AssertionError(f"{error}\n{report.getvalue()}") from None

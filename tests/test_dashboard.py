@@ -13,7 +13,8 @@ from annotations.dashboard import DashboardFilters, InvalidFilters, dashboard
 from annotations.models import Annotation, Article
 from tests.factories import make_article, make_project, make_user
 
-pytestmark = pytest.mark.django_db
+# The admin pages here import and recount: each test ends with the counts checked.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_drift")]
 
 
 @pytest.fixture

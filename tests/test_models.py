@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from annotations.access import visible_articles, visible_projects
 from annotations.models import Annotation, Article, Project, Verdict, review_target_of
-from tests.factories import make_article, make_project
+from tests.factories import assert_no_drift, make_article, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,8 @@ def sentence_counts(sentence):
 
 
 def test_sentence_label_counts_follow_every_change(alice, bob):
-    from annotations.annotating import delete_annotation, recount_labels, save_annotation
+    from annotations.annotating import delete_annotation, save_annotation
+    from annotations.counts import rebuild
 
     sentence = make_article().sentences.first()
     save_annotation(sentence=sentence, reviewer=alice, label="verified")
@@ -101,7 +102,7 @@ def test_sentence_label_counts_follow_every_change(alice, bob):
     assert sentence_counts(sentence) == (0, 0, 1)
 
     type(sentence).objects.filter(pk=sentence.pk).update(verified_count=7)  # drifted
-    recount_labels()
+    rebuild()
     assert sentence_counts(sentence) == (0, 0, 1)
 
 
@@ -118,6 +119,7 @@ def test_admin_changes_keep_the_counts(client, staff, alice):
     client.post(f"/admin/annotations/annotation/{annotation.pk}/delete/", {"post": "yes"})
     assert sentence_counts(sentence) == (0, 0, 0)
     assert not Annotation.objects.exists()
+    assert_no_drift()
 
 
 def test_article_tallies_follow_every_change_and_match_a_rebuild(alice, bob, judy):
