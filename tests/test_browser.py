@@ -194,3 +194,61 @@ def test_adjudicator_sees_who_labeled_what(page, live_server, reviewer, article)
     open_article(page, live_server, article)
     page.locator(".sentence").first.click()
     expect(page.locator("#others")).to_contain_text("rita: disputed — <i>hm</i>")
+
+
+def note_of(reviewer):
+    return Annotation.objects.get(reviewer=reviewer).note
+
+
+def test_the_sentence_stays_editable_after_using_the_saved_one(
+    page, live_server, reviewer, article
+):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    other_tab = page.context.new_page()
+    open_article(other_tab, live_server, article)
+    dialogs = []
+    other_tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    page.keyboard.press("1")
+    saved(page)
+    other_tab.keyboard.press("2")
+    expect(other_tab.locator("#conflict")).to_be_visible()
+    other_tab.click("#conflict-theirs")
+    saved(other_tab)
+
+    other_tab.locator(".sentence").first.click()
+    other_tab.keyboard.press("n")
+    other_tab.keyboard.type("Checked the archive.")
+    other_tab.keyboard.press("Escape")
+    saved(other_tab)
+    assert dialogs == []
+    assert note_of(reviewer) == "Checked the archive."
+
+
+def test_the_sentence_stays_editable_after_a_refused_change(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.keyboard.press("1")
+    saved(page)
+
+    page.route(
+        "**/api/sentences/*/annotation/",
+        lambda route: route.fulfill(status=400, json={"detail": "Refused for the test."}),
+        times=1,
+    )
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("k")
+    page.keyboard.press("n")
+    page.keyboard.type("First try.")
+    page.keyboard.press("Escape")
+    saved(page)
+    assert dialogs == ["This change could not be saved: Refused for the test."]
+
+    page.keyboard.press("n")
+    page.keyboard.type("Second try.")
+    page.keyboard.press("Escape")
+    saved(page)
+    assert dialogs == ["This change could not be saved: Refused for the test."]
+    assert note_of(reviewer) == "Second try."

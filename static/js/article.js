@@ -14,10 +14,14 @@
   const storeKey = `factcheck:pending:${data.user}`;
 
   // server: what the server has confirmed, by sentence id ({label, note, evidence, version}).
-  // local: what the reviewer wants now (null: no label). pending: changes not yet confirmed,
-  // {want, base} where base is the server version the change was made on (0: none).
-  const server = new Map(Object.entries(data.annotations));
-  const local = new Map(server);
+  // local: what the reviewer wants now ({label, note, evidence}; null: no label). pending:
+  // changes not yet confirmed, {want, base} where base is the server version the change was
+  // made on (0: none). Records from the API carry more fields (id, reviewer, dates...), which a
+  // PUT refuses: they pass through these two before they are kept.
+  const wanted = (a) => a ? { label: a.label, note: a.note || "", evidence: a.evidence || [] } : null;
+  const confirmed = (a) => a ? { ...wanted(a), version: a.version } : null;
+  const server = new Map(Object.entries(data.annotations).map(([id, a]) => [id, confirmed(a)]));
+  const local = new Map([...server].map(([id, a]) => [id, wanted(a)]));
   const pending = new Map();
   const inflight = new Set();
   const conflicts = new Map(); // sentence id -> the server's current annotation (or null)
@@ -41,8 +45,8 @@
   for (const span of spans) {
     const change = stored[span.dataset.id];
     if (change) {
-      pending.set(span.dataset.id, change);
-      local.set(span.dataset.id, change.want);
+      pending.set(span.dataset.id, { want: wanted(change.want), base: change.base });
+      local.set(span.dataset.id, wanted(change.want));
     }
   }
 
@@ -235,19 +239,19 @@
       const response = sent.want
         ? await fetch(url, {
           method: "PUT", headers, credentials: "same-origin",
-          body: JSON.stringify({ ...sent.want, version: sent.base }),
+          body: JSON.stringify({ ...wanted(sent.want), version: sent.base }),
         })
         : await fetch(`${url}?version=${sent.base}`, { method: "DELETE", headers, credentials: "same-origin" });
       const gone = !sent.want && (response.status === 204 || response.status === 404);
       if (response.ok || gone) {
-        const saved = response.status === 200 || response.status === 201 ? await response.json() : null;
+        const saved = response.status === 200 || response.status === 201 ? confirmed(await response.json()) : null;
         if (saved) server.set(id, saved); else server.delete(id);
         if (pending.get(id) === sent) pending.delete(id);
         else if (pending.has(id)) pending.get(id).base = saved ? saved.version : 0;
         lastError = "";
         retryDelay = 1000;
       } else if (response.status === 409) {
-        conflicts.set(id, (await response.json()).current);
+        conflicts.set(id, confirmed((await response.json()).current));
       } else if (response.status === 401 || response.status === 403) {
         lastError = "Not saved: your session has ended. Sign in again in another tab; your changes are kept here.";
         scheduleRetry();
@@ -256,7 +260,7 @@
         const body = await response.json().catch(() => ({}));
         alert(`This change could not be saved: ${messageOf(body)}`);
         pending.delete(id);
-        local.set(id, server.get(id) || null);
+        local.set(id, wanted(server.get(id)));
       } else {
         throw new Error(`HTTP ${response.status}`);
       }
@@ -301,7 +305,7 @@
       send(id);
     } else {
       pending.delete(id);
-      local.set(id, theirs);
+      local.set(id, wanted(theirs));
       persist();
     }
     paintSentence(id);
