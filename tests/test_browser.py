@@ -151,6 +151,9 @@ def test_changes_made_offline_are_kept_and_sent_when_back(page, live_server, rev
 
 
 def test_pending_change_survives_closing_the_page_offline(page, live_server, reviewer, article):
+    # Chromium's offline switch is not instant: the first PUT can still reach the server while
+    # the page is told it failed. The fresh page then resends a change the server already
+    # holds, which must count as saved (see test_a_save_whose_answer_was_lost_is_not_a_conflict).
     sign_in(page, live_server)
     open_article(page, live_server, article)
     page.context.set_offline(True)
@@ -252,3 +255,41 @@ def test_the_sentence_stays_editable_after_a_refused_change(page, live_server, r
     saved(page)
     assert dialogs == ["This change could not be saved: Refused for the test."]
     assert note_of(reviewer) == "Second try."
+
+
+def test_a_save_whose_answer_was_lost_is_not_a_conflict(page, live_server, reviewer, article):
+    def reach_the_server_then_drop_the_answer(route):
+        route.fetch()
+        route.abort("connectionreset")
+
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.route("**/api/sentences/*/annotation/", reach_the_server_then_drop_the_answer, times=1)
+    page.keyboard.press("1")
+    expect(page.locator("#save-status")).to_contain_text("Offline")
+    assert labels_in_db(reviewer) == [(0, "verified")]
+
+    # The retry carries the version the change was made on, now stale: the server answers
+    # 409 with the reviewer's own change as its current value, which is a success.
+    expect(page.locator("#save-status")).to_have_text("All changes saved", timeout=10_000)
+    expect(page.locator("#conflict")).to_be_hidden()
+    assert labels_in_db(reviewer) == [(0, "verified")]
+
+
+def test_two_tabs_making_the_same_change_do_not_conflict(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    other_tab = page.context.new_page()
+    open_article(other_tab, live_server, article)
+
+    page.keyboard.press("1")
+    saved(page)
+    other_tab.keyboard.press("1")
+    saved(other_tab)
+    expect(other_tab.locator("#conflict")).to_be_hidden()
+
+    # The tab now holds the server's version: a later change is no conflict either.
+    other_tab.keyboard.press("k")
+    other_tab.keyboard.press("2")
+    saved(other_tab)
+    assert labels_in_db(reviewer) == [(0, "disputed")]

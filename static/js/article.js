@@ -244,14 +244,13 @@
         : await fetch(`${url}?version=${sent.base}`, { method: "DELETE", headers, credentials: "same-origin" });
       const gone = !sent.want && (response.status === 204 || response.status === 404);
       if (response.ok || gone) {
-        const saved = response.status === 200 || response.status === 201 ? confirmed(await response.json()) : null;
-        if (saved) server.set(id, saved); else server.delete(id);
-        if (pending.get(id) === sent) pending.delete(id);
-        else if (pending.has(id)) pending.get(id).base = saved ? saved.version : 0;
-        lastError = "";
-        retryDelay = 1000;
+        onSaved(id, sent, response.status === 200 || response.status === 201 ? await response.json() : null);
       } else if (response.status === 409) {
-        conflicts.set(id, confirmed((await response.json()).current));
+        const { current } = await response.json();
+        // The server already holds this very change: an earlier send of it got through but
+        // its answer was lost, or another tab made the same change. Nothing to choose.
+        if (sameAnnotation(wanted(current), sent.want)) onSaved(id, sent, current);
+        else conflicts.set(id, confirmed(current));
       } else if (response.status === 401 || response.status === 403) {
         lastError = "Not saved: your session has ended. Sign in again in another tab; your changes are kept here.";
         scheduleRetry();
@@ -274,6 +273,22 @@
       paintStatus();
     }
     if (pending.has(id) && pending.get(id) !== sent && !retryTimer) send(id);
+  }
+
+  // The server holds `sent` now: `body` is the annotation it answered with (null: none).
+  function onSaved(id, sent, body) {
+    const saved = confirmed(body);
+    if (saved) server.set(id, saved); else server.delete(id);
+    if (pending.get(id) === sent) pending.delete(id);
+    else if (pending.has(id)) pending.get(id).base = saved ? saved.version : 0;
+    lastError = "";
+    retryDelay = 1000;
+  }
+
+  function sameAnnotation(a, b) {
+    if (!a || !b) return a === b;
+    return a.label === b.label && a.note === b.note &&
+      a.evidence.length === b.evidence.length && a.evidence.every((link, i) => link === b.evidence[i]);
   }
 
   function messageOf(body) {
