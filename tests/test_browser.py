@@ -293,3 +293,31 @@ def test_two_tabs_making_the_same_change_do_not_conflict(page, live_server, revi
     other_tab.keyboard.press("2")
     saved(other_tab)
     assert labels_in_db(reviewer) == [(0, "disputed")]
+
+
+def selected(page):
+    return page.locator(".sentence.selected")
+
+
+def test_labeling_goes_to_the_next_sentence_not_yet_labeled(page, live_server, reviewer, article):
+    from annotations.annotating import save_annotation
+
+    for position in (1, 2):
+        save_annotation(
+            sentence=article.sentences.get(position=position), reviewer=reviewer, label="verified"
+        )
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    expect(selected(page)).to_have_attribute("data-position", "0")
+
+    page.keyboard.press("1")  # 1 and 2 are labeled already
+    expect(selected(page)).to_have_attribute("data-position", "3")
+    page.keyboard.press("j")
+    page.keyboard.press("2")  # nothing open after the last: back to the first open one
+    expect(selected(page)).to_have_attribute("data-position", "3")
+    page.keyboard.press("3")  # every sentence labeled: simply the next one
+    expect(selected(page)).to_have_attribute("data-position", "4")
+    saved(page)
+    assert labels_in_db(reviewer) == [
+        (0, "verified"), (1, "verified"), (2, "verified"), (3, "unclear"), (4, "disputed")
+    ]

@@ -214,8 +214,17 @@
     const id = idAt(current);
     const want = local.get(id) || null;
     change(id, { label: name, note: want?.note || "", evidence: want?.evidence || [] });
-    const next = spans.findIndex((span, i) => i > current && !labelOf(span.dataset.id));
-    select(next === -1 ? Math.min(current + 1, spans.length - 1) : current + 1);
+    select(nextOpen());
+  }
+
+  // Where labeling goes on: the next sentence without the reviewer's label, else the first
+  // one before; once every sentence is labeled, simply the next one.
+  function nextOpen() {
+    const open = (i) => !labelOf(idAt(i));
+    const after = spans.findIndex((_, i) => i > current && open(i));
+    if (after !== -1) return after;
+    const before = spans.findIndex((_, i) => i < current && open(i));
+    return before !== -1 ? before : Math.min(current + 1, spans.length - 1);
   }
 
   function undo() {
