@@ -128,7 +128,7 @@ def test_stale_tab_gets_a_conflict_message_not_a_silent_overwrite(
 
     expect(other_tab.locator("#conflict")).to_be_visible()
     expect(other_tab.locator("#conflict-text")).to_contain_text("Sentence 1 was labeled")
-    expect(other_tab.locator("#conflict-text")).to_contain_text("“verified”")
+    expect(other_tab.locator("#conflict-saved")).to_have_text("“verified”")
     assert labels_in_db(reviewer) == [(0, "verified")]
 
     other_tab.click("#conflict-keep")
@@ -321,3 +321,42 @@ def test_labeling_goes_to_the_next_sentence_not_yet_labeled(page, live_server, r
     assert labels_in_db(reviewer) == [
         (0, "verified"), (1, "verified"), (2, "verified"), (3, "unclear"), (4, "disputed")
     ]
+
+
+def conflicting_tab(page, live_server, article):
+    """A second tab labels the first sentence "disputed" after this one saved "verified"."""
+    open_article(page, live_server, article)
+    other_tab = page.context.new_page()
+    open_article(other_tab, live_server, article)
+    page.keyboard.press("1")
+    saved(page)
+    other_tab.keyboard.press("2")
+    expect(other_tab.locator("#conflict")).to_be_visible()
+    return other_tab
+
+
+def test_a_conflict_is_shown_on_its_sentence_with_both_sides(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    other_tab = conflicting_tab(page, live_server, article)
+
+    # Labeling moved the tab on; the conflict takes it back to the sentence concerned.
+    expect(selected(other_tab)).to_have_attribute("data-position", "0")
+    expect(other_tab.locator("#panel-position")).to_have_text("Sentence 1 of 5")
+    expect(other_tab.locator("#conflict-mine")).to_have_text("“disputed”")
+    expect(other_tab.locator("#conflict-saved")).to_have_text("“verified”")
+
+    other_tab.keyboard.press("m")
+    saved(other_tab)
+    assert labels_in_db(reviewer) == [(0, "disputed")]
+
+
+def test_s_takes_the_saved_side_of_a_conflict(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    other_tab = conflicting_tab(page, live_server, article)
+
+    other_tab.keyboard.press("s")
+    saved(other_tab)
+    expect(other_tab.locator("#conflict")).to_be_hidden()
+    first = article.sentences.get(position=0)
+    expect(other_tab.locator(f"#s-{first.pk}")).to_have_attribute("data-label", "verified")
+    assert labels_in_db(reviewer) == [(0, "verified")]

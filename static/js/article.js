@@ -52,6 +52,8 @@
 
   // ---- drawing ----------------------------------------------------------------------------
   const idAt = (index) => spans[index].dataset.id;
+  const indexOf = (id) => spans.findIndex((span) => span.dataset.id === id);
+  const typing = () => Boolean(document.activeElement?.closest("input, textarea, select"));
   const labelOf = (id) => (local.get(id) || null)?.label || "";
 
   function paintSentence(id) {
@@ -101,17 +103,31 @@
     paintOthers(id);
   }
 
-  // A conflict stays on show, whichever sentence is selected, until the reviewer settles it.
+  // A conflict stays on show, whichever sentence is selected, until the reviewer settles it;
+  // it arrives on its own sentence (see showConflict), and from elsewhere one click goes back.
   function paintConflict() {
     const box = $("conflict");
     const [id, theirs] = conflicts.entries().next().value || [];
     if (!id) { box.hidden = true; return; }
-    const where = `Sentence ${spans.findIndex((span) => span.dataset.id === id) + 1}`;
+    const index = indexOf(id);
+    const where = `Sentence ${index + 1}`;
     $("conflict-text").textContent = theirs
-      ? `${where} was labeled in another tab or window: it is now “${theirs.label}”` +
-        (theirs.note ? ` with the note “${theirs.note.slice(0, 80)}”` : "") + ". Which label stays?"
+      ? `${where} was labeled in another tab or window. Which label stays?`
       : `${where}: your label was removed in another tab or window. Which stays?`;
+    $("conflict-mine").textContent = describe(local.get(id));
+    $("conflict-saved").textContent = describe(theirs);
+    const show = $("conflict-show");
+    show.hidden = index === current;
+    show.textContent = `Show sentence ${index + 1}`;
     box.hidden = false;
+  }
+
+  function describe(annotation) {
+    if (!annotation) return "no label";
+    const links = annotation.evidence.length;
+    return `“${annotation.label}”` +
+      (annotation.note ? ` with the note “${annotation.note.slice(0, 80)}”` : "") +
+      (links ? `, ${links} evidence link${links === 1 ? "" : "s"}` : "");
   }
 
   function paintOthers(id) {
@@ -230,7 +246,7 @@
   function undo() {
     const last = undoStack.pop();
     if (!last) return;
-    select(spans.findIndex((span) => span.dataset.id === last.id));
+    select(indexOf(last.id));
     change(last.id, last.before, { undoable: false });
   }
 
@@ -259,7 +275,7 @@
         // The server already holds this very change: an earlier send of it got through but
         // its answer was lost, or another tab made the same change. Nothing to choose.
         if (sameAnnotation(wanted(current), sent.want)) onSaved(id, sent, current);
-        else conflicts.set(id, confirmed(current));
+        else showConflict(id, confirmed(current));
       } else if (response.status === 401 || response.status === 403) {
         lastError = "Not saved: your session has ended. Sign in again in another tab; your changes are kept here.";
         scheduleRetry();
@@ -282,6 +298,13 @@
       paintStatus();
     }
     if (pending.has(id) && pending.get(id) !== sent && !retryTimer) send(id);
+  }
+
+  // Labeling has usually moved on by the time a 409 comes back: go back to the sentence, so
+  // that the choice is made beside its text (but never from under the reviewer's typing).
+  function showConflict(id, theirs) {
+    conflicts.set(id, theirs);
+    if (!typing()) select(indexOf(id));
   }
 
   // The server holds `sent` now: `body` is the annotation it answered with (null: none).
@@ -320,6 +343,7 @@
   }
 
   function resolveConflict(keepMine) {
+    if (!conflicts.size) return;
     const [id, theirs] = conflicts.entries().next().value;
     conflicts.delete(id);
     if (theirs) server.set(id, theirs); else server.delete(id);
@@ -387,11 +411,11 @@
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("conflict-keep").addEventListener("click", () => resolveConflict(true));
   $("conflict-theirs").addEventListener("click", () => resolveConflict(false));
+  $("conflict-show").addEventListener("click", () => select(indexOf(conflicts.keys().next().value)));
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const typing = event.target.closest("input, textarea, select");
-    if (typing) {
+    if (event.target.closest("input, textarea, select")) {
       if (event.key === "Escape") { event.target.blur(); spans[current].focus?.(); }
       return;
     }
@@ -404,6 +428,8 @@
       e: () => !$("evidence-input").disabled && $("evidence-input").focus(),
       x: () => local.get(idAt(current)) && change(idAt(current), null),
       u: undo,
+      m: () => resolveConflict(true),
+      s: () => resolveConflict(false),
       "?": () => $("help").showModal(),
     };
     const action = actions[event.key];
