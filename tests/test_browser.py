@@ -360,3 +360,32 @@ def test_s_takes_the_saved_side_of_a_conflict(page, live_server, reviewer, artic
     first = article.sentences.get(position=0)
     expect(other_tab.locator(f"#s-{first.pk}")).to_have_attribute("data-label", "verified")
     assert labels_in_db(reviewer) == [(0, "verified")]
+
+
+def test_opening_a_note_with_carriage_returns_changes_nothing(
+    page, live_server, reviewer, article
+):
+    from annotations.annotating import save_annotation
+
+    note = "Line one.\r\nLine two."  # a textarea shows (and gives back) "\n" line ends
+    save_annotation(
+        sentence=article.sentences.get(position=0), reviewer=reviewer, label="disputed", note=note
+    )
+    sign_in(page, live_server)
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.accept()))
+
+    open_article(page, live_server, article)
+    page.locator(".sentence").first.click()
+    page.keyboard.press("n")
+    page.goto(f"{live_server.url}/")  # leave with the note open
+    expect(page.locator("h1")).to_have_text("Articles to review")
+    assert dialogs == []
+
+    open_article(page, live_server, article)
+    page.locator(".sentence").first.click()
+    page.keyboard.press("n")
+    page.keyboard.press("Escape")
+    saved(page)
+    annotation = Annotation.objects.get(reviewer=reviewer)
+    assert (annotation.version, annotation.note) == (1, note)

@@ -362,10 +362,15 @@
   }
 
   // ---- note and evidence ----------------------------------------------------------------
+  // Only typing changes a note: a textarea gives back "\r\n" as "\n", so comparing its value
+  // with the stored note would rewrite every note that has one.
   let noteTimer = null;
+  let noteEdited = false;
   let noteUndoPushed = false;
   function saveNote() {
     clearTimeout(noteTimer);
+    if (!noteEdited) return;
+    noteEdited = false;
     const id = idAt(current);
     const want = local.get(id);
     const note = $("note").value;
@@ -374,6 +379,7 @@
     noteUndoPushed = true;
   }
   $("note").addEventListener("input", () => {
+    noteEdited = true;
     clearTimeout(noteTimer);
     noteTimer = setTimeout(saveNote, 700);
   });
