@@ -389,3 +389,38 @@ def test_opening_a_note_with_carriage_returns_changes_nothing(
     saved(page)
     annotation = Annotation.objects.get(reviewer=reviewer)
     assert (annotation.version, annotation.note) == (1, note)
+
+
+def test_shift_and_a_number_labels_and_stays(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.keyboard.press("Shift+2")
+    expect(selected(page)).to_have_attribute("data-position", "0")
+    page.keyboard.press("e")
+    page.keyboard.type("https://example.org/repairs")
+    page.keyboard.press("Enter")
+    saved(page)
+    annotation = Annotation.objects.get(reviewer=reviewer)
+    assert (annotation.sentence.position, annotation.label) == (0, "disputed")
+    assert annotation.evidence == ["https://example.org/repairs"]
+
+
+def test_a_note_written_before_the_label_is_saved_with_it(page, live_server, reviewer, article):
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    page.keyboard.press("n")
+    page.keyboard.type("Ask the city for counts.")
+    page.keyboard.press("Escape")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    expect(page.locator("#note")).to_have_value("Ask the city for counts.")
+    page.reload()
+    expect(page.locator("#note")).to_have_value("Ask the city for counts.")
+    saved(page)
+    assert labels_in_db(reviewer) == []
+
+    page.keyboard.press("3")
+    saved(page)
+    annotation = Annotation.objects.get(reviewer=reviewer)
+    assert (annotation.sentence.position, annotation.label) == (0, "unclear")
+    assert annotation.note == "Ask the city for counts."

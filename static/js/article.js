@@ -12,6 +12,7 @@
   const spans = [...document.querySelectorAll(".sentence")];
   const $ = (id) => document.getElementById(id);
   const storeKey = `factcheck:pending:${data.user}`;
+  const draftKey = `factcheck:drafts:${data.user}`;
 
   // server: what the server has confirmed, by sentence id ({label, note, evidence, version}).
   // local: what the reviewer wants now ({label, note, evidence}; null: no label). pending:
@@ -25,29 +26,37 @@
   const pending = new Map();
   const inflight = new Set();
   const conflicts = new Map(); // sentence id -> the server's current annotation (or null)
+  const drafts = new Map(); // sentence id -> a note written before any label, saved with it
   const undoStack = [];
   let current = 0;
   let retryTimer = null;
   let retryDelay = 1000;
   let lastError = "";
 
-  // ---- pending changes survive reloads ------------------------------------------------
-  function readStore() {
-    try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch { return {}; }
+  // ---- pending changes and drafts survive reloads -------------------------------------
+  function readStore(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "{}"); } catch { return {}; }
+  }
+  function writeStore(key, entries) {
+    const stored = readStore(key);
+    for (const span of spans) delete stored[span.dataset.id];
+    for (const [id, value] of entries) stored[id] = value;
+    try { localStorage.setItem(key, JSON.stringify(stored)); } catch { /* full or blocked */ }
   }
   function persist() {
-    const stored = readStore();
-    for (const span of spans) delete stored[span.dataset.id];
-    for (const [id, change] of pending) stored[id] = change;
-    try { localStorage.setItem(storeKey, JSON.stringify(stored)); } catch { /* full or blocked */ }
+    writeStore(storeKey, pending);
+    writeStore(draftKey, drafts);
   }
-  const stored = readStore();
+  const stored = readStore(storeKey);
+  const storedDrafts = readStore(draftKey);
   for (const span of spans) {
     const change = stored[span.dataset.id];
     if (change) {
       pending.set(span.dataset.id, { want: wanted(change.want), base: change.base });
       local.set(span.dataset.id, wanted(change.want));
     }
+    const draft = storedDrafts[span.dataset.id];
+    if (typeof draft === "string") drafts.set(span.dataset.id, draft);
   }
 
   // ---- drawing ----------------------------------------------------------------------------
@@ -74,11 +83,11 @@
       button.setAttribute("aria-pressed", String(active));
     }
     const note = $("note");
-    if (document.activeElement !== note) note.value = want?.note || "";
-    for (const el of [note, $("evidence-input"), $("evidence-add"), $("clear-label")]) {
+    if (document.activeElement !== note) note.value = want ? want.note : drafts.get(id) || "";
+    for (const el of [$("evidence-input"), $("evidence-add"), $("clear-label")]) {
       el.disabled = !want;
     }
-    note.placeholder = want ? "Why this label? Sources, context…" : "Choose a label first";
+    note.placeholder = want ? "Why this label? Sources, context…" : "A note, kept until you choose a label";
     const list = $("evidence-list");
     list.replaceChildren(...(want?.evidence || []).map((link, index) => {
       const item = document.createElement("li");
@@ -226,11 +235,14 @@
     send(id);
   }
 
-  function label(name) {
+  // Label the selected sentence (with the note drafted before, if any) and go on, or stay.
+  function label(name, { stay = false } = {}) {
     const id = idAt(current);
     const want = local.get(id) || null;
-    change(id, { label: name, note: want?.note || "", evidence: want?.evidence || [] });
-    select(nextOpen());
+    const note = want ? want.note : drafts.get(id) || "";
+    drafts.delete(id);
+    change(id, { label: name, note, evidence: want?.evidence || [] });
+    if (!stay) select(nextOpen());
   }
 
   // Where labeling goes on: the next sentence without the reviewer's label, else the first
@@ -374,7 +386,12 @@
     const id = idAt(current);
     const want = local.get(id);
     const note = $("note").value;
-    if (!want || want.note === note) return;
+    if (!want) {
+      if (note) drafts.set(id, note); else drafts.delete(id);
+      persist();
+      return;
+    }
+    if (want.note === note) return;
     change(id, { ...want, note }, { undoable: !noteUndoPushed });
     noteUndoPushed = true;
   }
@@ -408,7 +425,7 @@
   // ---- mouse and keyboard -------------------------------------------------------------------
   spans.forEach((span, index) => span.addEventListener("click", () => select(index, { scroll: false })));
   for (const button of document.querySelectorAll(".label-button")) {
-    button.addEventListener("click", () => label(button.dataset.label));
+    button.addEventListener("click", (event) => label(button.dataset.label, { stay: event.shiftKey }));
   }
   $("prev").addEventListener("click", () => select(current - 1));
   $("next").addEventListener("click", () => select(current + 1));
@@ -426,11 +443,18 @@
       return;
     }
     if ($("help").open) return;
+    // Shift+1/2/3 label and stay; read from the key's place, as Shift changes the character.
+    const digit = /^Digit([123])$/.exec(event.code);
+    if (event.shiftKey && digit) {
+      event.preventDefault();
+      label(LABELS[digit[1] - 1], { stay: true });
+      return;
+    }
     const actions = {
       j: () => select(current + 1), ArrowDown: () => select(current + 1),
       k: () => select(current - 1), ArrowUp: () => select(current - 1),
       1: () => label("verified"), 2: () => label("disputed"), 3: () => label("unclear"),
-      n: () => !$("note").disabled && $("note").focus(),
+      n: () => $("note").focus(),
       e: () => !$("evidence-input").disabled && $("evidence-input").focus(),
       x: () => local.get(idAt(current)) && change(idAt(current), null),
       u: undo,
