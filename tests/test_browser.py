@@ -424,3 +424,38 @@ def test_a_note_written_before_the_label_is_saved_with_it(page, live_server, rev
     annotation = Annotation.objects.get(reviewer=reviewer)
     assert (annotation.sentence.position, annotation.label) == (0, "unclear")
     assert annotation.note == "Ask the city for counts."
+
+
+OUTSIDE_THE_PANEL = """() => {
+    const box = document.getElementById("panel").getBoundingClientRect();
+    const parts = ["#save-status", ".label-button[data-label=unclear]", "#undo", "#evidence-list a"];
+    return parts.filter((selector) => document.querySelector(selector)).filter((selector) => {
+        const rect = document.querySelector(selector).getBoundingClientRect();
+        return rect.left < box.left || rect.right > box.right;
+    });
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_offline_badge_and_a_long_link_stay_inside_the_panel(
+    page, live_server, reviewer, article, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, live_server)
+    open_article(page, live_server, article)
+    panel = page.locator("#panel")
+    page.context.set_offline(True)
+    page.keyboard.press("Shift+1")
+    expect(page.locator("#save-status")).to_contain_text("Offline: 1 change waiting")
+    assert page.evaluate(OUTSIDE_THE_PANEL) == []
+    assert panel.evaluate("(panel) => panel.scrollWidth <= panel.clientWidth")
+
+    page.keyboard.press("e")
+    page.keyboard.type("https://example.org/" + "a-long-path-segment/" * 15)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    expect(page.locator("#evidence-list a")).to_have_count(1)
+    assert page.evaluate(OUTSIDE_THE_PANEL) == []
+    assert panel.evaluate("(panel) => panel.scrollWidth <= panel.clientWidth")
+    page.context.set_offline(False)
+    saved(page)
