@@ -459,3 +459,49 @@ def test_the_offline_badge_and_a_long_link_stay_inside_the_panel(
     assert panel.evaluate("(panel) => panel.scrollWidth <= panel.clientWidth")
     page.context.set_offline(False)
     saved(page)
+
+
+TITLE_AND_SELECTED_SENTENCE_IN_VIEW = """() => new Promise((resolve) => {
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+        const title = document.querySelector(".reader-head h1").getBoundingClientRect();
+        const sentence = document.querySelector(".sentence.selected").getBoundingClientRect();
+        // On a narrow screen the panel covers the bottom of the page.
+        const panel = document.getElementById("panel").getBoundingClientRect();
+        const bottom = Math.min(innerHeight, panel.left < 1 ? panel.top : innerHeight);
+        resolve({
+            title: title.top >= 0 && title.bottom <= bottom,
+            sentence: sentence.top >= 0 && sentence.bottom <= bottom,
+        });
+    }));
+})"""
+
+
+@pytest.mark.parametrize("width, height", [(1280, 800), (390, 844)])
+@pytest.mark.parametrize("from_the_queue", [False, True], ids=["link", "queue"])
+def test_the_page_opens_with_the_title_and_the_first_open_sentence_in_view(
+    page, live_server, reviewer, width, height, from_the_queue
+):
+    from annotations.annotating import save_annotation
+
+    paragraphs = [
+        f"Paragraph {n} makes a first claim here. It adds a second claim to it. "
+        "A third sentence closes the paragraph."
+        for n in range(1, 13)
+    ]
+    article = make_article("\n\n".join(paragraphs), title="A long report")
+    for position in (0, 1):
+        save_annotation(
+            sentence=article.sentences.get(position=position), reviewer=reviewer, label="verified"
+        )
+    page.set_viewport_size({"width": width, "height": height})
+    sign_in(page, live_server)
+    if from_the_queue:  # "Continue labeling" sends the reviewer to /articles/N/#s-M
+        page.click("#continue")
+    else:
+        page.goto(f"{live_server.url}/articles/{article.pk}/")
+    expect(selected(page)).to_have_attribute("data-position", "2")
+    page.wait_for_load_state("load")
+    assert page.evaluate(TITLE_AND_SELECTED_SENTENCE_IN_VIEW) == {"title": True, "sentence": True}
+    page.reload()  # the address now names the selected sentence
+    expect(selected(page)).to_have_attribute("data-position", "2")
+    assert page.evaluate(TITLE_AND_SELECTED_SENTENCE_IN_VIEW) == {"title": True, "sentence": True}

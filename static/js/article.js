@@ -214,11 +214,23 @@
     current = index;
     spans[current].classList.add("selected");
     spans[current].setAttribute("aria-current", "true");
-    // On a narrow screen the panel covers the lower half: keep the sentence above it.
-    const narrow = window.matchMedia("(max-width: 860px)").matches;
-    if (scroll) spans[current].scrollIntoView({ block: narrow ? "start" : "center", behavior: "smooth" });
+    if (scroll) bringIntoView(spans[current], "smooth");
     history.replaceState(null, "", `#s-${idAt(current)}`);
     paintPanel();
+  }
+
+  // On a narrow screen the panel covers the lower half: keep the sentence above it.
+  const narrow = () => window.matchMedia("(max-width: 860px)").matches;
+  function bringIntoView(span, behavior) {
+    span.scrollIntoView({ block: narrow() ? "start" : "center", behavior });
+  }
+
+  // The page opens at its top, the title in view, when the selected sentence fits below it;
+  // only otherwise is the sentence brought into view.
+  function placeOnOpen() {
+    window.scrollTo({ top: 0, behavior: "instant" });
+    const bottom = narrow() ? $("panel").getBoundingClientRect().top : window.innerHeight;
+    if (spans[current].getBoundingClientRect().bottom > bottom) bringIntoView(spans[current], "instant");
   }
 
   // ---- changing and saving ----------------------------------------------------------------
@@ -482,7 +494,12 @@
   spans.forEach((span) => paintSentence(span.dataset.id));
   const fromHash = spans.findIndex((span) => `#${span.id}` === location.hash);
   const firstOpen = spans.findIndex((span) => !labelOf(span.dataset.id));
-  select(fromHash !== -1 ? fromHash : Math.max(firstOpen, 0), { scroll: fromHash !== -1 || firstOpen > 0 });
+  select(fromHash !== -1 ? fromHash : Math.max(firstOpen, 0), { scroll: false });
+  // The browser places the page itself (at the #s-N of the address, or where a reload left
+  // it) until it has loaded: place it again once it has.
+  history.scrollRestoration = "manual";
+  placeOnOpen();
+  window.addEventListener("load", placeOnOpen, { once: true });
   paintStatus();
   flush();
 })();
