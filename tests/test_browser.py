@@ -428,7 +428,9 @@ def test_a_note_written_before_the_label_is_saved_with_it(page, live_server, rev
 
 OUTSIDE_THE_PANEL = """() => {
     const box = document.getElementById("panel").getBoundingClientRect();
-    const parts = ["#save-status", ".label-button[data-label=unclear]", "#undo", "#evidence-list a"];
+    const parts = [
+        "#save-status", ".label-button[data-label=unclear]", "#undo", "#evidence-list a",
+    ];
     return parts.filter((selector) => document.querySelector(selector)).filter((selector) => {
         const rect = document.querySelector(selector).getBoundingClientRect();
         return rect.left < box.left || rect.right > box.right;

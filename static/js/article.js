@@ -3,7 +3,8 @@
 // Each change goes to PUT/DELETE /api/sentences/{id}/annotation/ with the version it was
 // made on. Changes not yet confirmed by the server ("pending") are kept in localStorage, so
 // that a lost connection, a reload or a crash loses nothing; they are sent again until the
-// server takes them. A 409 means the annotation changed elsewhere: the reviewer chooses.
+// server takes them. A 409 means the annotation changed elsewhere: the reviewer chooses,
+// unless the server already holds the very change (a resend whose first answer was lost).
 (() => {
   "use strict";
 
