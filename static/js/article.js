@@ -3,7 +3,8 @@
 // Each change goes to PUT/DELETE /api/sentences/{id}/annotation/ with the version it was
 // made on. Changes not yet confirmed by the server ("pending") are kept in localStorage, so
 // that a lost connection, a reload or a crash loses nothing; they are sent again until the
-// server takes them. A 409 means the annotation changed elsewhere: the reviewer chooses.
+// server takes them. A 409 means the annotation changed elsewhere: the reviewer chooses,
+// unless the server already holds the very change (a resend whose first answer was lost).
 (() => {
   "use strict";
 
@@ -12,42 +13,57 @@
   const spans = [...document.querySelectorAll(".sentence")];
   const $ = (id) => document.getElementById(id);
   const storeKey = `factcheck:pending:${data.user}`;
+  const draftKey = `factcheck:drafts:${data.user}`;
 
   // server: what the server has confirmed, by sentence id ({label, note, evidence, version}).
-  // local: what the reviewer wants now (null: no label). pending: changes not yet confirmed,
-  // {want, base} where base is the server version the change was made on (0: none).
-  const server = new Map(Object.entries(data.annotations));
-  const local = new Map(server);
+  // local: what the reviewer wants now ({label, note, evidence}; null: no label). pending:
+  // changes not yet confirmed, {want, base} where base is the server version the change was
+  // made on (0: none). Records from the API carry more fields (id, reviewer, dates...), which a
+  // PUT refuses: they pass through these two before they are kept.
+  const wanted = (a) => a ? { label: a.label, note: a.note || "", evidence: a.evidence || [] } : null;
+  const confirmed = (a) => a ? { ...wanted(a), version: a.version } : null;
+  const server = new Map(Object.entries(data.annotations).map(([id, a]) => [id, confirmed(a)]));
+  const local = new Map([...server].map(([id, a]) => [id, wanted(a)]));
   const pending = new Map();
   const inflight = new Set();
   const conflicts = new Map(); // sentence id -> the server's current annotation (or null)
+  const drafts = new Map(); // sentence id -> a note written before any label, saved with it
   const undoStack = [];
   let current = 0;
   let retryTimer = null;
   let retryDelay = 1000;
   let lastError = "";
 
-  // ---- pending changes survive reloads ------------------------------------------------
-  function readStore() {
-    try { return JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch { return {}; }
+  // ---- pending changes and drafts survive reloads -------------------------------------
+  function readStore(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "{}"); } catch { return {}; }
+  }
+  function writeStore(key, entries) {
+    const stored = readStore(key);
+    for (const span of spans) delete stored[span.dataset.id];
+    for (const [id, value] of entries) stored[id] = value;
+    try { localStorage.setItem(key, JSON.stringify(stored)); } catch { /* full or blocked */ }
   }
   function persist() {
-    const stored = readStore();
-    for (const span of spans) delete stored[span.dataset.id];
-    for (const [id, change] of pending) stored[id] = change;
-    try { localStorage.setItem(storeKey, JSON.stringify(stored)); } catch { /* full or blocked */ }
+    writeStore(storeKey, pending);
+    writeStore(draftKey, drafts);
   }
-  const stored = readStore();
+  const stored = readStore(storeKey);
+  const storedDrafts = readStore(draftKey);
   for (const span of spans) {
     const change = stored[span.dataset.id];
     if (change) {
-      pending.set(span.dataset.id, change);
-      local.set(span.dataset.id, change.want);
+      pending.set(span.dataset.id, { want: wanted(change.want), base: change.base });
+      local.set(span.dataset.id, wanted(change.want));
     }
+    const draft = storedDrafts[span.dataset.id];
+    if (typeof draft === "string") drafts.set(span.dataset.id, draft);
   }
 
   // ---- drawing ----------------------------------------------------------------------------
   const idAt = (index) => spans[index].dataset.id;
+  const indexOf = (id) => spans.findIndex((span) => span.dataset.id === id);
+  const typing = () => Boolean(document.activeElement?.closest("input, textarea, select"));
   const labelOf = (id) => (local.get(id) || null)?.label || "";
 
   function paintSentence(id) {
@@ -68,11 +84,11 @@
       button.setAttribute("aria-pressed", String(active));
     }
     const note = $("note");
-    if (document.activeElement !== note) note.value = want?.note || "";
-    for (const el of [note, $("evidence-input"), $("evidence-add"), $("clear-label")]) {
+    if (document.activeElement !== note) note.value = want ? want.note : drafts.get(id) || "";
+    for (const el of [$("evidence-input"), $("evidence-add"), $("clear-label")]) {
       el.disabled = !want;
     }
-    note.placeholder = want ? "Why this label? Sources, context…" : "Choose a label first";
+    note.placeholder = want ? "Why this label? Sources, context…" : "A note, kept until you choose a label";
     const list = $("evidence-list");
     list.replaceChildren(...(want?.evidence || []).map((link, index) => {
       const item = document.createElement("li");
@@ -97,17 +113,31 @@
     paintOthers(id);
   }
 
-  // A conflict stays on show, whichever sentence is selected, until the reviewer settles it.
+  // A conflict stays on show, whichever sentence is selected, until the reviewer settles it;
+  // it arrives on its own sentence (see showConflict), and from elsewhere one click goes back.
   function paintConflict() {
     const box = $("conflict");
     const [id, theirs] = conflicts.entries().next().value || [];
     if (!id) { box.hidden = true; return; }
-    const where = `Sentence ${spans.findIndex((span) => span.dataset.id === id) + 1}`;
+    const index = indexOf(id);
+    const where = `Sentence ${index + 1}`;
     $("conflict-text").textContent = theirs
-      ? `${where} was labeled in another tab or window: it is now “${theirs.label}”` +
-        (theirs.note ? ` with the note “${theirs.note.slice(0, 80)}”` : "") + ". Which label stays?"
+      ? `${where} was labeled in another tab or window. Which label stays?`
       : `${where}: your label was removed in another tab or window. Which stays?`;
+    $("conflict-mine").textContent = describe(local.get(id));
+    $("conflict-saved").textContent = describe(theirs);
+    const show = $("conflict-show");
+    show.hidden = index === current;
+    show.textContent = `Show sentence ${index + 1}`;
     box.hidden = false;
+  }
+
+  function describe(annotation) {
+    if (!annotation) return "no label";
+    const links = annotation.evidence.length;
+    return `“${annotation.label}”` +
+      (annotation.note ? ` with the note “${annotation.note.slice(0, 80)}”` : "") +
+      (links ? `, ${links} evidence link${links === 1 ? "" : "s"}` : "");
   }
 
   function paintOthers(id) {
@@ -194,11 +224,23 @@
     current = index;
     spans[current].classList.add("selected");
     spans[current].setAttribute("aria-current", "true");
-    // On a narrow screen the panel covers the lower half: keep the sentence above it.
-    const narrow = window.matchMedia("(max-width: 860px)").matches;
-    if (scroll) spans[current].scrollIntoView({ block: narrow ? "start" : "center", behavior: "smooth" });
+    if (scroll) bringIntoView(spans[current], "smooth");
     history.replaceState(null, "", `#s-${idAt(current)}`);
     paintPanel();
+  }
+
+  // On a narrow screen the panel covers the lower half: keep the sentence above it.
+  const narrow = () => window.matchMedia("(max-width: 860px)").matches;
+  function bringIntoView(span, behavior) {
+    span.scrollIntoView({ block: narrow() ? "start" : "center", behavior });
+  }
+
+  // The page opens at its top, the title in view, when the selected sentence fits below it;
+  // only otherwise is the sentence brought into view.
+  function placeOnOpen() {
+    window.scrollTo({ top: 0, behavior: "instant" });
+    const bottom = narrow() ? $("panel").getBoundingClientRect().top : window.innerHeight;
+    if (spans[current].getBoundingClientRect().bottom > bottom) bringIntoView(spans[current], "instant");
   }
 
   // ---- changing and saving ----------------------------------------------------------------
@@ -215,18 +257,30 @@
     send(id);
   }
 
-  function label(name) {
+  // Label the selected sentence (with the note drafted before, if any) and go on, or stay.
+  function label(name, { stay = false } = {}) {
     const id = idAt(current);
     const want = local.get(id) || null;
-    change(id, { label: name, note: want?.note || "", evidence: want?.evidence || [] });
-    const next = spans.findIndex((span, i) => i > current && !labelOf(span.dataset.id));
-    select(next === -1 ? Math.min(current + 1, spans.length - 1) : current + 1);
+    const note = want ? want.note : drafts.get(id) || "";
+    drafts.delete(id);
+    change(id, { label: name, note, evidence: want?.evidence || [] });
+    if (!stay) select(nextOpen());
+  }
+
+  // Where labeling goes on: the next sentence without the reviewer's label, else the first
+  // one before; once every sentence is labeled, simply the next one.
+  function nextOpen() {
+    const open = (i) => !labelOf(idAt(i));
+    const after = spans.findIndex((_, i) => i > current && open(i));
+    if (after !== -1) return after;
+    const before = spans.findIndex((_, i) => i < current && open(i));
+    return before !== -1 ? before : Math.min(current + 1, spans.length - 1);
   }
 
   function undo() {
     const last = undoStack.pop();
     if (!last) return;
-    select(spans.findIndex((span) => span.dataset.id === last.id));
+    select(indexOf(last.id));
     change(last.id, last.before, { undoable: false });
   }
 
@@ -244,20 +298,18 @@
       const response = sent.want
         ? await fetch(url, {
           method: "PUT", headers, credentials: "same-origin",
-          body: JSON.stringify({ ...sent.want, version: sent.base }),
+          body: JSON.stringify({ ...wanted(sent.want), version: sent.base }),
         })
         : await fetch(`${url}?version=${sent.base}`, { method: "DELETE", headers, credentials: "same-origin" });
       const gone = !sent.want && (response.status === 204 || response.status === 404);
       if (response.ok || gone) {
-        const saved = response.status === 200 || response.status === 201 ? await response.json() : null;
-        if (saved) server.set(id, saved); else server.delete(id);
-        if (saved) showOthersCounts(id, saved.others);
-        if (pending.get(id) === sent) pending.delete(id);
-        else if (pending.has(id)) pending.get(id).base = saved ? saved.version : 0;
-        lastError = "";
-        retryDelay = 1000;
+        onSaved(id, sent, response.status === 200 || response.status === 201 ? await response.json() : null);
       } else if (response.status === 409) {
-        conflicts.set(id, (await response.json()).current);
+        const { current } = await response.json();
+        // The server already holds this very change: an earlier send of it got through but
+        // its answer was lost, or another tab made the same change. Nothing to choose.
+        if (sameAnnotation(wanted(current), sent.want)) onSaved(id, sent, current);
+        else showConflict(id, confirmed(current));
       } else if (response.status === 401 || response.status === 403) {
         lastError = "Not saved: your session has ended. Sign in again in another tab; your changes are kept here.";
         scheduleRetry();
@@ -266,7 +318,7 @@
         const body = await response.json().catch(() => ({}));
         alert(`This change could not be saved: ${messageOf(body)}`);
         pending.delete(id);
-        local.set(id, server.get(id) || null);
+        local.set(id, wanted(server.get(id)));
       } else {
         throw new Error(`HTTP ${response.status}`);
       }
@@ -280,6 +332,31 @@
       paintStatus();
     }
     if (pending.has(id) && pending.get(id) !== sent && !retryTimer) send(id);
+  }
+
+  // Labeling has usually moved on by the time a 409 comes back: go back to the sentence, so
+  // that the choice is made beside its text (but never from under the reviewer's typing).
+  function showConflict(id, theirs) {
+    conflicts.set(id, theirs);
+    if (!typing()) select(indexOf(id));
+  }
+
+  // The server holds `sent` now: `body` is the annotation it answered with (null: none).
+  function onSaved(id, sent, body) {
+    const saved = confirmed(body);
+    if (saved) server.set(id, saved); else server.delete(id);
+    // A PUT's answer carries the counts the reviewer may now see; after a DELETE, none.
+    if (!body || "others" in body) showOthersCounts(id, body ? body.others : null);
+    if (pending.get(id) === sent) pending.delete(id);
+    else if (pending.has(id)) pending.get(id).base = saved ? saved.version : 0;
+    lastError = "";
+    retryDelay = 1000;
+  }
+
+  function sameAnnotation(a, b) {
+    if (!a || !b) return a === b;
+    return a.label === b.label && a.note === b.note &&
+      a.evidence.length === b.evidence.length && a.evidence.every((link, i) => link === b.evidence[i]);
   }
 
   function messageOf(body) {
@@ -302,6 +379,7 @@
   }
 
   function resolveConflict(keepMine) {
+    if (!conflicts.size) return;
     const [id, theirs] = conflicts.entries().next().value;
     conflicts.delete(id);
     if (theirs) server.set(id, theirs); else server.delete(id);
@@ -311,7 +389,7 @@
       send(id);
     } else {
       pending.delete(id);
-      local.set(id, theirs);
+      local.set(id, wanted(theirs));
       persist();
     }
     paintSentence(id);
@@ -320,18 +398,29 @@
   }
 
   // ---- note and evidence ----------------------------------------------------------------
+  // Only typing changes a note: a textarea gives back "\r\n" as "\n", so comparing its value
+  // with the stored note would rewrite every note that has one.
   let noteTimer = null;
+  let noteEdited = false;
   let noteUndoPushed = false;
   function saveNote() {
     clearTimeout(noteTimer);
+    if (!noteEdited) return;
+    noteEdited = false;
     const id = idAt(current);
     const want = local.get(id);
     const note = $("note").value;
-    if (!want || want.note === note) return;
+    if (!want) {
+      if (note) drafts.set(id, note); else drafts.delete(id);
+      persist();
+      return;
+    }
+    if (want.note === note) return;
     change(id, { ...want, note }, { undoable: !noteUndoPushed });
     noteUndoPushed = true;
   }
   $("note").addEventListener("input", () => {
+    noteEdited = true;
     clearTimeout(noteTimer);
     noteTimer = setTimeout(saveNote, 700);
   });
@@ -360,7 +449,7 @@
   // ---- mouse and keyboard -------------------------------------------------------------------
   spans.forEach((span, index) => span.addEventListener("click", () => select(index, { scroll: false })));
   for (const button of document.querySelectorAll(".label-button")) {
-    button.addEventListener("click", () => label(button.dataset.label));
+    button.addEventListener("click", (event) => label(button.dataset.label, { stay: event.shiftKey }));
   }
   $("prev").addEventListener("click", () => select(current - 1));
   $("next").addEventListener("click", () => select(current + 1));
@@ -369,23 +458,32 @@
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("conflict-keep").addEventListener("click", () => resolveConflict(true));
   $("conflict-theirs").addEventListener("click", () => resolveConflict(false));
+  $("conflict-show").addEventListener("click", () => select(indexOf(conflicts.keys().next().value)));
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const typing = event.target.closest("input, textarea, select");
-    if (typing) {
+    if (event.target.closest("input, textarea, select")) {
       if (event.key === "Escape") { event.target.blur(); spans[current].focus?.(); }
       return;
     }
     if ($("help").open) return;
+    // Shift+1/2/3 label and stay; read from the key's place, as Shift changes the character.
+    const digit = /^Digit([123])$/.exec(event.code);
+    if (event.shiftKey && digit) {
+      event.preventDefault();
+      label(LABELS[digit[1] - 1], { stay: true });
+      return;
+    }
     const actions = {
       j: () => select(current + 1), ArrowDown: () => select(current + 1),
       k: () => select(current - 1), ArrowUp: () => select(current - 1),
       1: () => label("verified"), 2: () => label("disputed"), 3: () => label("unclear"),
-      n: () => !$("note").disabled && $("note").focus(),
+      n: () => $("note").focus(),
       e: () => !$("evidence-input").disabled && $("evidence-input").focus(),
       x: () => local.get(idAt(current)) && change(idAt(current), null),
       u: undo,
+      m: () => resolveConflict(true),
+      s: () => resolveConflict(false),
       "?": () => $("help").showModal(),
     };
     const action = actions[event.key];
@@ -408,7 +506,12 @@
   spans.forEach((span) => paintSentence(span.dataset.id));
   const fromHash = spans.findIndex((span) => `#${span.id}` === location.hash);
   const firstOpen = spans.findIndex((span) => !labelOf(span.dataset.id));
-  select(fromHash !== -1 ? fromHash : Math.max(firstOpen, 0), { scroll: fromHash !== -1 || firstOpen > 0 });
+  select(fromHash !== -1 ? fromHash : Math.max(firstOpen, 0), { scroll: false });
+  // The browser places the page itself (at the #s-N of the address, or where a reload left
+  // it) until it has loaded: place it again once it has.
+  history.scrollRestoration = "manual";
+  placeOnOpen();
+  window.addEventListener("load", placeOnOpen, { once: true });
   paintStatus();
   flush();
 })();
