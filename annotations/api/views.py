@@ -11,6 +11,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from ..access import is_adjudicator, visible_articles, visible_projects
@@ -316,6 +317,9 @@ class ObtainToken(ObtainAuthToken):
     """POST username and password, get {"token": key}; locked out like the sign-in page."""
 
     serializer_class = serializers.TokenRequestSerializer
+    # DRF's token view reads JSON with the plain parser; ours bounds nesting like every
+    # other endpoint.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def post(self, request, *args, **kwargs):
         try:
