@@ -79,12 +79,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "annotations.middleware.RequestLimits",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (staff may upload more in the admin), before anything reads
+    # the body: the CSRF check reads a form only in its process_view, after this.
+    "annotations.middleware.RequestLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -249,6 +251,11 @@ ARTICLE_MAX_BYTES = envint("ARTICLE_MAX_BYTES", 1_000_000)
 # Largest request body: an article's JSON may escape its text to several times its size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("REQUEST_MAX_BYTES", 8 * ARTICLE_MAX_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Largest upload a signed-in staff member may send to the admin (a file of articles on
+# its import page); everyone else, everywhere, is held to REQUEST_MAX_BYTES.
+STAFF_UPLOAD_MAX_BYTES = max(
+    envint("STAFF_UPLOAD_MAX_BYTES", 50 * ARTICLE_MAX_BYTES), DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
