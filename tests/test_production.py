@@ -210,3 +210,19 @@ def test_router_keeps_reads_and_writes_on_the_primary():
     assert router.db_for_read(object) == router.db_for_write(object) == "default"
     assert router.allow_migrate("default", "annotations") is True
     assert router.allow_migrate("replica", "annotations") is False
+
+
+@pytest.mark.django_db
+def test_healthz_says_the_database_is_down_and_logs_why(client, monkeypatch, caplog):
+    from django.db import OperationalError, connection
+
+    secret = 'connection to server at "db.internal" (10.0.0.5), port 5432 failed: "factcheck"'
+
+    def down(*args, **kwargs):
+        raise OperationalError(secret)
+
+    monkeypatch.setattr(connection, "cursor", down)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "down"}
+    assert secret in caplog.text
