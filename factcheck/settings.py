@@ -168,6 +168,30 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["factcheck.routers.PrimaryReplicaRouter"]
 EXPORT_DATABASE = "replica" if "replica" in DATABASES else "default"
 
+# Throttles and every other counter live in a cache that every worker and every server
+# shares: the database's by default (its table is made by `migrate`), Redis when
+# REDIS_URL is set. A per-process memory cache would let each worker count on its own.
+DATABASE_CACHE_TABLE = "django_cache"
+if REDIS_URL := os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "annotations.cache.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            # Expired counters are deleted when the table passes this many rows; live ones
+            # are never culled before it.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -216,14 +240,17 @@ REST_FRAMEWORK = {
     # Exports take ?format=jsonl|csv|json: DRF must not read it as a renderer choice.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Per signed-in user (or token), and per address for everyone else.
+    # Per signed-in user (or token), and per address for everyone else (callers refused
+    # for want of a sign-in are counted by the exception handler); token requests per
+    # address. Counted in the shared cache.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "annotations.api.throttles.UserRateThrottle",
+        "annotations.api.throttles.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("THROTTLE_USER_RATE", "600/minute"),
         "anon": os.environ.get("THROTTLE_ANON_RATE", "60/minute"),
+        "token": os.environ.get("THROTTLE_TOKEN_RATE", "10/minute"),
     },
 }
 

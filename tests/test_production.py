@@ -3,7 +3,9 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -138,19 +140,147 @@ def test_a_staff_file_over_the_request_limit_imports_through_the_admin(client, s
     assert response.status_code == 302, response.content[:300]
 
 
-@pytest.mark.django_db
-def test_api_throttles_a_user_past_the_rate(alice):
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def redis_answers():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+def redis_cache(prefix):
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+
+
+def forget_redis_keys(prefix):
+    """Delete this test's keys only: the Redis server may be shared (no FLUSHDB)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+
+
+@pytest.fixture(params=["database", "redis"])
+def shared_cache(request, settings, one_throttle_window):
+    """Each test runs once with the database cache (the default) and once with Redis
+    (REDIS_URL), each empty, with the throttle's clock held within one window."""
+    if request.param == "redis":
+        if not redis_answers():
+            pytest.skip(f"no Redis answers at {REDIS_URL} (set TEST_REDIS_URL)")
+        prefix = f"test-{uuid.uuid4().hex}"
+        settings.CACHES = redis_cache(prefix)
+        yield request.param
+        forget_redis_keys(prefix)
+    else:
+        cache.clear()  # inside the test's transaction
+        yield request.param
+
+
+@pytest.fixture
+def low_rates():
     from unittest import mock
 
     from rest_framework.throttling import SimpleRateThrottle
 
-    cache.clear()
-    low = {"user": "3/minute", "anon": "3/minute"}
+    low = {"user": "3/minute", "anon": "3/minute", "token": "2/minute"}
     with mock.patch.object(SimpleRateThrottle, "THROTTLE_RATES", low):
-        client = api(alice)
-        codes = [client.get("/api/articles/").status_code for _ in range(4)]
-    cache.clear()
+        yield
+
+
+@pytest.mark.django_db
+def test_api_throttles_a_user_past_the_rate(alice, shared_cache, low_rates):
+    client = api(alice)
+    codes = [client.get("/api/articles/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.django_db
+def test_the_anonymous_rate_applies_to_callers_refused_for_want_of_a_sign_in(
+    shared_cache, low_rates
+):
+    """DRF checks permissions before throttles: anonymous callers were refused (401) at
+    any rate and never counted."""
+    codes = [api().get("/api/articles/").status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    response = api().get("/api/articles/")
+    assert int(response["Retry-After"]) >= 1
+    # A wrong token is anonymous too.
+    client = api()
+    client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    assert client.get("/api/articles/").status_code == 429
+
+
+@pytest.mark.django_db
+def test_token_requests_are_throttled_per_address(alice, shared_cache, low_rates):
+    codes = [
+        api().post("/api/token/", {"username": "alice", "password": PASSWORD}).status_code
+        for _ in range(3)
+    ]
+    assert codes == [200, 200, 429]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_cache_counts_every_hit_of_racing_workers():
+    """Django's incr reads the count and writes it back: racing workers lose hits."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    cache.add("hits", 0, timeout=60)
+
+    def count(_):
+        try:
+            for _ in range(20):
+                cache.incr("hits")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(6) as pool:
+        list(pool.map(count, range(6)))
+    assert cache.get("hits") == 120
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_database_cache_keeps_a_counters_expiry():
+    from django.db import connection
+
+    def expires():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT expires FROM django_cache")
+            return cursor.fetchone()[0]
+
+    cache.add("hits", 1, timeout=5)
+    before = expires()
+    assert cache.incr("hits") == 2
+    assert expires() == before
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    assert cache.get("hits") == 2  # a miss spoils nothing of the transaction
+
+
+def test_redis_url_switches_the_cache_to_redis(tmp_path):
+    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    env = {**PRODUCTION, "SQLITE_PATH": str(tmp_path / "db")}
+    for extra, backend in [({}, "annotations.cache.DatabaseCache"),
+                           ({"REDIS_URL": REDIS_URL},
+                            "django.core.cache.backends.redis.RedisCache")]:
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-v", "0", "-c", script],
+            capture_output=True, text=True, cwd=ROOT, env={**env, **extra},
+        )
+        assert done.stdout.strip() == backend, done.stderr
 
 
 @pytest.mark.django_db
@@ -226,3 +356,128 @@ def test_healthz_says_the_database_is_down_and_logs_why(client, monkeypatch, cap
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "down"}
     assert secret in caplog.text
+
+
+# Under gunicorn: several worker processes, production settings, the suite's database.
+
+SERVED_RATES = {
+    "THROTTLE_USER_RATE": "30/day", "THROTTLE_ANON_RATE": "20/day",
+    "THROTTLE_TOKEN_RATE": "5/day",
+}
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_environment():
+    """The environment that points the settings at the database this test run uses."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return {"SQLITE_PATH": db["NAME"]}
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    return {"DATABASE_URL": f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"}
+
+
+@pytest.fixture(scope="module", params=["database", "redis"])
+def served(request, django_db_setup, tmp_path_factory):
+    """gunicorn with three worker processes and production settings, on the database of
+    this test run; the throttles count in the database cache, or in Redis."""
+    import time
+    import urllib.request
+
+    extra = {}
+    if request.param == "redis":
+        if not redis_answers():
+            pytest.skip(f"no Redis answers at {REDIS_URL} (set TEST_REDIS_URL)")
+        extra = {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    port = free_port()
+    log = tmp_path_factory.mktemp("gunicorn") / "log"
+    env = {
+        **PRODUCTION, **database_environment(), **SERVED_RATES, **extra,
+        "ALLOWED_HOSTS": "127.0.0.1", "HOST": "127.0.0.1", "PORT": str(port),
+        "WEB_CONCURRENCY": "3", "GUNICORN_THREADS": "2",
+    }
+    with open(log, "w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "factcheck.wsgi", "--config", "gunicorn.conf.py"],
+            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                health = urllib.request.Request(
+                    url + "/healthz", headers={"X-Forwarded-Proto": "https"}
+                )
+                urllib.request.urlopen(health, timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("gunicorn did not start:\n" + log.read_text())
+                time.sleep(0.2)
+        yield SimpleNamespace(url=url, port=port, cache=request.param, prefix=extra)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        if extra:
+            forget_redis_keys(extra["CACHE_KEY_PREFIX"])
+
+
+def within_one_day_window():
+    """The served rates count per day (windows aligned to midnight UTC): start where the
+    whole test falls in one."""
+    import time
+
+    left = 86400 - time.time() % 86400
+    if left < 120:
+        time.sleep(left + 1)
+
+
+def send(url, count, headers=None, method="GET", data=None):
+    """`count` requests from eight threads at once, each on a new connection (so that
+    every worker process takes some); the statuses, in no order."""
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = {"X-Forwarded-Proto": "https", **(headers or {})}
+
+    def one(_):
+        request = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with ThreadPoolExecutor(8) as pool:
+        return sorted(pool.map(one, range(count)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_throttles_hold_across_gunicorn_workers(served):
+    """Counted in each worker's memory, one token had ~2,500 requests accepted in 20 s
+    against 600/minute; anonymous callers were never counted; tokens came unthrottled."""
+    from rest_framework.authtoken.models import Token
+
+    within_one_day_window()
+    if served.cache == "database":
+        cache.clear()  # the server's counters too: the same table
+    user = make_user(f"script-{served.cache}", role="reviewer")
+    token = Token.objects.create(user=user).key
+    codes = send(served.url + "/api/articles/", 90, {"Authorization": f"Token {token}"})
+    assert codes == [200] * 30 + [429] * 60
+    codes = send(served.url + "/api/articles/", 60)
+    assert codes == [401] * 20 + [429] * 40
+    body = f"username={user.username}&password=wrong".encode()
+    codes = send(served.url + "/api/token/", 20, method="POST", data=body,
+                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert codes == [400] * 5 + [429] * 15

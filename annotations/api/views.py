@@ -27,6 +27,7 @@ from ..stats import collection_stats
 from . import serializers
 from .permissions import CanExport, IsAdjudicator, IsReviewer, IsReviewerToReadStaffToWrite
 from .rows import AnnotationRow, SentenceRow
+from .throttles import TokenRateThrottle
 
 
 class ProjectList(generics.ListCreateAPIView):
@@ -317,6 +318,7 @@ class ObtainToken(ObtainAuthToken):
     """POST username and password, get {"token": key}; locked out like the sign-in page."""
 
     serializer_class = serializers.TokenRequestSerializer
+    throttle_classes = [TokenRateThrottle]
     # DRF's token view reads JSON with the plain parser; ours bounds nesting like every
     # other endpoint.
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
