@@ -19,6 +19,7 @@ from .adjudicating import adjudication_queue
 from .agreement import summary
 from .charts import bars, stacked
 from .dashboard import DashboardFilters, dashboard
+from .limits import sign_in_refusal
 from .models import NOTE_MAX_LENGTH, Annotation, Label, Project
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
@@ -271,12 +272,14 @@ def dashboard_page(request):
     )
 
 
-def locked_out(request, credentials, *args, **kwargs):
-    """django-axes: too many failed sign-ins from this address or for this user."""
-    message = (
-        "Too many failed sign-ins: try again in a few minutes, or ask an admin to unlock "
-        "the account."
-    )
+def locked_out(request, response=None, credentials=None):
+    """django-axes: a sign-in refused before its password was checked (too many failures
+    for this user from this address, or from this address for any user)."""
+    message, wait = sign_in_refusal(request)
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
-    return render(request, "registration/locked_out.html", {"message": message}, status=429)
+        answer = JsonResponse({"detail": message}, status=429)
+    else:
+        answer = render(request, "registration/locked_out.html", {"message": message},
+                        status=429)
+    answer["Retry-After"] = str(wait)
+    return answer

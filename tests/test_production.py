@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from tests.factories import PASSWORD, api, make_user
 
@@ -307,6 +308,124 @@ def test_token_endpoint_locks_out_too(settings):
     assert response.status_code == 429
 
 
+def sign_in(client, username, password=PASSWORD, address="203.0.113.7", **headers):
+    return client.post(
+        "/accounts/login/", {"username": username, "password": password},
+        REMOTE_ADDR=address, **headers,
+    )
+
+
+@pytest.mark.django_db
+def test_a_locked_out_user_is_locked_out_only_from_that_address(client, settings):
+    """Ten wrong passwords locked the user out from every address: anyone who knew a
+    username could lock a colleague out."""
+    settings.AXES_FAILURE_LIMIT = 3
+    make_user("victim", role="reviewer")
+    for _ in range(3):
+        response = sign_in(Client(), "victim", "wrong", address="198.51.100.66")
+    assert response.status_code == 429
+    assert sign_in(Client(), "victim", address="198.51.100.66").status_code == 429
+    assert sign_in(client, "victim", address="203.0.113.7").status_code == 302
+
+
+@pytest.mark.django_db
+def test_spraying_usernames_slows_the_address_but_locks_no_one_out(
+    settings, monkeypatch, one_throttle_window
+):
+    """Ten usernames tried from one address locked out everyone behind it (one newsroom
+    behind one NAT): now that address waits out the rate's period, and no one is locked."""
+    from types import SimpleNamespace
+
+    from annotations import limits
+
+    settings.AXES_FAILURE_LIMIT, settings.LOGIN_ADDRESS_RATE = 10, "10/minute"  # defaults
+    make_user("colleague", role="reviewer")
+    for n in range(10):
+        assert sign_in(Client(), f"guess{n}", "wrong").status_code == 200
+    response = sign_in(Client(), "colleague")  # right password, same network
+    assert response.status_code == 429
+    assert b"from your network: try again in 60 seconds" in response.content
+    assert response["Retry-After"] == "60"
+    response = api().post("/api/token/", {"username": "colleague", "password": PASSWORD},
+                          REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    # A minute on, the colleague signs in: the refusals were never counted against them.
+    later = limits.time.time() + 60
+    monkeypatch.setattr(limits, "time", SimpleNamespace(time=lambda: later))
+    assert sign_in(Client(), "colleague").status_code == 302
+    # Elsewhere nobody was slowed at all.
+    assert sign_in(Client(), "colleague", address="198.51.100.1").status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_in_page_and_token_endpoint_say_how_many_attempts_are_left(client, settings):
+    settings.AXES_FAILURE_LIMIT = 4
+    make_user("forgetful", role="reviewer")
+    response = sign_in(client, "forgetful", "wrong")
+    assert b"3 attempts left before this account is locked out from this address" in (
+        response.content
+    )
+    response = api().post("/api/token/", {"username": "forgetful", "password": "nope"},
+                          REMOTE_ADDR="203.0.113.7")
+    assert response.status_code == 400
+    assert response.json()["attempts_left"] == 2
+    assert "Unable to log in" in str(response.json()["non_field_errors"])
+    sign_in(client, "forgetful", "wrong")
+    response = sign_in(client, "forgetful", "wrong")
+    assert response.status_code == 429
+    assert b"for this account from your address: try again in 15 minutes" in response.content
+    assert int(response["Retry-After"]) == 15 * 60
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "proxies", "address"),
+    [
+        ("203.0.113.7", "", 0, "203.0.113.7"),
+        # Behind the documented proxy (nginx: X-Forwarded-For $proxy_add_x_forwarded_for).
+        ("127.0.0.1", "198.51.100.9", 1, "198.51.100.9"),
+        ("127.0.0.1", "10.9.9.9, 198.51.100.9", 1, "198.51.100.9"),  # left: the client's
+        ("127.0.0.1", "198.51.100.9, 10.0.0.2", 2, "198.51.100.9"),  # load balancer, nginx
+        ("127.0.0.1", "198.51.100.9", 0, "127.0.0.1"),  # no proxy configured
+        ("192.0.2.50", "198.51.100.9", 1, "192.0.2.50"),  # not from the proxy: ignored
+        ("127.0.0.1", "not-an-address", 1, "127.0.0.1"),
+        ("127.0.0.1", "198.51.100.9", 2, "127.0.0.1"),  # fewer hops than proxies
+        ("127.0.0.1", "2001:db8::1", 1, "2001:db8::1"),
+    ],
+)
+def test_client_address_behind_the_proxy(settings, peer, forwarded, proxies, address):
+    from django.test import RequestFactory
+
+    from annotations.limits import client_address
+
+    settings.PROXY_COUNT = proxies
+    settings.FORWARDED_ALLOW_IPS = ["127.0.0.1"]
+    request = RequestFactory().get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == address
+
+
+@pytest.mark.django_db
+def test_lockout_and_throttles_see_the_client_behind_the_proxy(
+    settings, shared_cache, low_rates
+):
+    """django-axes read addresses through django-ipware, which is not installed: behind
+    the proxy, every client was the proxy, and DRF's throttles trusted X-Forwarded-For
+    whole, so any client could name itself anew at each request."""
+    from axes.models import AccessAttempt
+
+    settings.PROXY_COUNT = 1
+    behind = {"REMOTE_ADDR": "127.0.0.1"}
+    sign_in(Client(), "someone", "wrong", address="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.9"]
+    one, other = ({**behind, "HTTP_X_FORWARDED_FOR": f"{spoof}, {client}"}
+                  for spoof, client in [("1.1.1.1", "198.51.100.9"), ("2.2.2.2", "198.51.100.10")])
+    codes = [api().get("/api/articles/", **one).status_code for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    spoofed = {**one, "HTTP_X_FORWARDED_FOR": "3.3.3.3, 198.51.100.9"}
+    assert api().get("/api/articles/", **spoofed).status_code == 429
+    assert api().get("/api/articles/", **other).status_code == 401
+
+
 def test_gunicorn_config_disables_the_control_socket_and_logs_each_request():
     namespace = {}
     exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102
@@ -481,3 +600,17 @@ def test_throttles_hold_across_gunicorn_workers(served):
     codes = send(served.url + "/api/token/", 20, method="POST", data=body,
                  headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert codes == [400] * 5 + [429] * 15
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("THROTTLE_USER_RATE", "600 per minute"), ("LOGIN_ADDRESS_RATE", "10/fortnight"),
+     ("FORWARDED_ALLOW_IPS", "127.0.0.1,proxy.internal")],
+)
+def test_a_malformed_limit_setting_stops_the_start(tmp_path, name, value):
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"], capture_output=True, text=True, cwd=ROOT,
+        env={**PRODUCTION, "SQLITE_PATH": str(tmp_path / "db"), name: value},
+    )
+    assert done.returncode != 0
+    assert f"ImproperlyConfigured: {name} must" in done.stderr
