@@ -29,7 +29,7 @@ def clean_evidence(evidence):
     """A list of distinct http(s) URLs, in the order given."""
     if isinstance(evidence, str) or not isinstance(evidence, list | tuple):
         raise InvalidAnnotation("evidence must be a list of links")
-    links = []
+    links = {}  # a dict keeps the order and finds a duplicate at once
     for link in evidence:
         if not isinstance(link, str):
             raise InvalidAnnotation("evidence must be a list of links")
@@ -41,11 +41,10 @@ def clean_evidence(evidence):
             raise InvalidAnnotation(f"evidence link {link[:100]!r} must start with http(s)://")
         if len(link) > URL_MAX_LENGTH:
             raise InvalidAnnotation(f"evidence links must be at most {URL_MAX_LENGTH} characters")
-        if link not in links:
-            links.append(link)
-    if len(links) > EVIDENCE_MAX_LINKS:
-        raise InvalidAnnotation(f"at most {EVIDENCE_MAX_LINKS} evidence links")
-    return links
+        links[link] = None
+        if len(links) > EVIDENCE_MAX_LINKS:  # stop at once, however many follow
+            raise InvalidAnnotation(f"at most {EVIDENCE_MAX_LINKS} evidence links")
+    return list(links)
 
 
 def clean_annotation(*, label, note, evidence):

@@ -1,5 +1,6 @@
 """Reviewer pages: the landing page with articles to review, and the article workspace."""
 
+import logging
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -20,11 +21,14 @@ from .access import (
 )
 from .adjudicating import adjudication_queue
 from .agreement import summary
+from .limits import sign_in_refusal
 from .models import NOTE_MAX_LENGTH, Annotation
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
 from .segmentation import paragraph_spans
 from .tallies import coincidences
+
+log = logging.getLogger(__name__)
 
 ARTICLES_PER_PAGE = 50
 ORDERINGS = {
@@ -36,12 +40,15 @@ ORDERINGS = {
 
 @require_GET
 def healthz(request):
-    """200 when the app and its database answer; 503 otherwise."""
+    """200 when the app and its database answer; 503 otherwise. Anyone may ask, so the
+    answer says only that the database is down: the error (host, port, database name)
+    goes to the log."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception as error:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": str(error)}, status=503)
+    except Exception:  # any database failure means unhealthy
+        log.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "down"}, status=503)
     return JsonResponse({"status": "ok"})
 
 
@@ -190,12 +197,14 @@ def group_by_paragraph(body, sentences):
 
 
 
-def locked_out(request, credentials, *args, **kwargs):
-    """django-axes: too many failed sign-ins from this address or for this user."""
-    message = (
-        "Too many failed sign-ins: try again in a few minutes, or ask an admin to unlock "
-        "the account."
-    )
+def locked_out(request, response=None, credentials=None):
+    """django-axes: a sign-in refused before its password was checked (too many failures
+    for this user from this address, or from this address for any user)."""
+    message, wait = sign_in_refusal(request)
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=429)
-    return render(request, "registration/locked_out.html", {"message": message}, status=429)
+        answer = JsonResponse({"detail": message}, status=429)
+    else:
+        answer = render(request, "registration/locked_out.html", {"message": message},
+                        status=429)
+    answer["Retry-After"] = str(wait)
+    return answer

@@ -5,7 +5,9 @@ ENV_FILE to read another, or to nothing to read none); variables already set in 
 environment win.
 """
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +45,28 @@ def envlist(name, default):
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def envrate(name, default):
+    value = os.environ.get(name, "").strip() or default
+    if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} must be a number per second, minute, hour or day (e.g. 600/minute), "
+            f"not {value!r}"
+        )
+    return value
+
+
+def envnetworks(name, default):
+    networks = envlist(name, default)
+    for network in set(networks) - {"*"}:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list addresses or networks (or *), not {network!r}"
+            ) from None
+    return networks
 
 
 DEBUG = envbool("DEBUG", False)
@@ -83,12 +107,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "annotations.middleware.RequestLimits",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (staff may upload more in the admin), before anything reads
+    # the body: the CSRF check reads a form only in its process_view, after this.
+    "annotations.middleware.RequestLimits",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -97,19 +123,34 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # Counts failed sign-ins (pages, admin and /api/token/) and locks out by user and by
-    # address after AXES_FAILURE_LIMIT of them, for AXES_COOLOFF_TIME.
+    # Counts failed sign-ins (pages, admin and /api/token/): after AXES_FAILURE_LIMIT of
+    # them a username is locked out from that address (only) for AXES_COOLOFF_TIME, and
+    # an address past LOGIN_ADDRESS_RATE failures is slowed (annotations.limits).
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "annotations.limits.SignInHandler"
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# User and address together: a wrong password typed ten times locks no one out of their
+# own account elsewhere, and many usernames tried from one address lock out no one else.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# An attempt refused while locked out or slowed is not counted as another failure.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_VERBOSE = False  # no banner on every command and worker start
-AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", 0)
+# django-axes would read the address through django-ipware, which is not installed (its
+# AXES_IPWARE_* settings do nothing without it): the same function as the throttles.
+AXES_CLIENT_IP_CALLABLE = "annotations.limits.client_address"
 AXES_LOCKOUT_CALLABLE = "annotations.views.locked_out"
 AXES_USERNAME_CALLABLE = "annotations.access.sign_in_name"
+# Failed sign-ins one address may make (any usernames) before it is slowed: refused until
+# the rate's period ends.
+LOGIN_ADDRESS_RATE = envrate("LOGIN_ADDRESS_RATE", "10/minute")
+# Proxies in front that append to X-Forwarded-For, and the addresses trusted to be one
+# (FORWARDED_ALLOW_IPS, read by gunicorn too): how the client's address is found.
+PROXY_COUNT = envint("PROXY_COUNT", 0)
+FORWARDED_ALLOW_IPS = envnetworks("FORWARDED_ALLOW_IPS", ["127.0.0.1"])
 
 ROOT_URLCONF = "factcheck.urls"
 WSGI_APPLICATION = "factcheck.wsgi.application"
@@ -170,6 +211,30 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["factcheck.routers.PrimaryReplicaRouter"]
 EXPORT_DATABASE = "replica" if "replica" in DATABASES else "default"
 
+# Throttles and every other counter live in a cache that every worker and every server
+# shares: the database's by default (its table is made by `migrate`), Redis when
+# REDIS_URL is set. A per-process memory cache would let each worker count on its own.
+DATABASE_CACHE_TABLE = "django_cache"
+if REDIS_URL := os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "annotations.cache.DatabaseCache",
+            "LOCATION": DATABASE_CACHE_TABLE,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            # Expired counters are deleted when the table passes this many rows; live ones
+            # are never culled before it.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -220,14 +285,17 @@ REST_FRAMEWORK = {
     # Exports take ?format=jsonl|csv|json: DRF must not read it as a renderer choice.
     "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Per signed-in user (or token), and per address for everyone else.
+    # Per signed-in user (or token), and per address for everyone else (callers refused
+    # for want of a sign-in are counted by the exception handler); token requests per
+    # address. Counted in the shared cache.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "annotations.api.throttles.UserRateThrottle",
+        "annotations.api.throttles.AnonRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
-        "user": os.environ.get("THROTTLE_USER_RATE", "600/minute"),
-        "anon": os.environ.get("THROTTLE_ANON_RATE", "60/minute"),
+        "user": envrate("THROTTLE_USER_RATE", "600/minute"),
+        "anon": envrate("THROTTLE_ANON_RATE", "60/minute"),
+        "token": envrate("THROTTLE_TOKEN_RATE", "10/minute"),
     },
 }
 
@@ -255,6 +323,11 @@ ARTICLE_MAX_BYTES = envint("ARTICLE_MAX_BYTES", 1_000_000)
 # Largest request body: an article's JSON may escape its text to several times its size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("REQUEST_MAX_BYTES", 8 * ARTICLE_MAX_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+# Largest upload a signed-in staff member may send to the admin (a file of articles on
+# its import page); everyone else, everywhere, is held to REQUEST_MAX_BYTES.
+STAFF_UPLOAD_MAX_BYTES = max(
+    envint("STAFF_UPLOAD_MAX_BYTES", 50 * ARTICLE_MAX_BYTES), DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 
 if not (DEBUG or LOCAL):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

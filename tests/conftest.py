@@ -101,3 +101,17 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM}: apt-get install -y chromium")
     for item in browser_tests:
         item.add_marker(skip)
+
+
+@pytest.fixture
+def one_throttle_window(monkeypatch):
+    """Throttles count requests in windows of the clock (annotations.limits.hit), and a
+    window's first request also creates its counter: hold the clock at the start of the
+    hour, so that a test's requests all fall in one window whatever the time."""
+    import time
+    from types import SimpleNamespace
+
+    from annotations import limits
+
+    start = time.time() // 3600 * 3600
+    monkeypatch.setattr(limits, "time", SimpleNamespace(time=lambda: start))

@@ -335,3 +335,118 @@ def test_the_import_service_refuses_what_no_database_stores(fields):
     with pytest.raises(InvalidArticle):
         import_article(**fields)
     assert not Article.objects.exists()
+
+
+# Every list and text in a request is bounded before any per-item work.
+
+
+def test_an_overlong_evidence_list_is_refused_before_any_link_is_looked_at(alice, monkeypatch):
+    """50,000 links once cost minutes of CPU (de-duplicated pairwise before the cap of 20
+    was checked); now the list's length is checked first and no link is validated."""
+    from rest_framework import fields
+
+    from annotations import annotating
+
+    looked_at = []
+    original = fields.CharField.to_internal_value
+
+    def spy(self, data):
+        looked_at.append(data)
+        return original(self, data)
+
+    monkeypatch.setattr(fields.CharField, "to_internal_value", spy)
+    monkeypatch.setattr(annotating, "clean_evidence", lambda links: pytest.fail("reached"))
+    sentence = make_article().sentences.first()
+    links = [f"https://example.org/{i}" for i in range(1_000)]
+    response = api(alice).put(
+        f"/api/sentences/{sentence.pk}/annotation/", {"label": "verified", "evidence": links},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"evidence": ["at most 20 items, not 1,000"]}
+    assert looked_at == []
+    assert not Annotation.objects.exists()
+
+
+def test_evidence_cleaning_stops_at_the_first_link_past_the_cap():
+    from annotations.annotating import InvalidAnnotation, clean_evidence
+
+    links = [f"https://example.org/{i}" for i in range(21)] + [None] * 100_000
+    with pytest.raises(InvalidAnnotation, match="at most 20 evidence links"):
+        clean_evidence(links)
+    # Repeats of one link are one link, as before.
+    assert clean_evidence(["https://example.org/a"] * 20) == ["https://example.org/a"]
+
+
+def _input_serializers():
+    """Every serializer that reads request input: those the API views build from `data=`,
+    and the serializer_class of the views that write."""
+    import ast
+    from pathlib import Path
+
+    from django.urls import get_resolver
+    from rest_framework import mixins
+    from rest_framework.authtoken.views import ObtainAuthToken
+
+    from annotations.api import serializers, views
+
+    tree = ast.parse(Path(views.__file__).read_text())
+    names = {
+        node.func.attr for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name) and node.func.value.id == "serializers"
+        and any(keyword.arg == "data" for keyword in node.keywords)
+    }
+    found = {getattr(serializers, name) for name in names}
+    writers = (mixins.CreateModelMixin, mixins.UpdateModelMixin, ObtainAuthToken)
+    for pattern in get_resolver("annotations.api.urls").url_patterns:
+        view = getattr(pattern.callback, "view_class", None)
+        if view and issubclass(view, writers):
+            found.add(view.serializer_class)
+    return sorted(found, key=lambda cls: cls.__name__)
+
+
+def test_every_input_serializer_bounds_each_text_and_list():
+    from annotations.api.serializers import BoundedInput, length_limit, needs_limit
+
+    serializers = _input_serializers()
+    assert len(serializers) >= 10, serializers
+    for cls in serializers:
+        assert issubclass(cls, BoundedInput), f"{cls.__name__} must be a BoundedInput"
+        for name, field in cls().fields.items():
+            if field.read_only:
+                continue
+            for part in (field, getattr(field, "child", None)):
+                if part is not None and needs_limit(part):
+                    assert length_limit(part), f"{cls.__name__}.{name} needs a max_length"
+
+
+def test_an_overlong_value_is_refused_without_being_echoed(alice, staff):
+    sentence = make_article().sentences.first()
+    response = api(alice).put(
+        f"/api/sentences/{sentence.pk}/annotation/", {"label": "v" * 100_000}, format="json"
+    )
+    assert response.status_code == 400
+    assert len(response.content) < 200, response.content[:200]
+    response = api(staff).get("/api/annotations/", {"reviewer": "r" * 10_000})
+    assert response.status_code == 400
+    assert response.json() == {"reviewer": ["at most 150 characters, not 10,000"]}
+
+
+def test_thousands_of_unknown_fields_get_a_short_answer(alice):
+    sentence = make_article().sentences.first()
+    payload = {"label": "verified", **{f"x{i}": 1 for i in range(5_000)}}
+    response = api(alice).put(
+        f"/api/sentences/{sentence.pk}/annotation/", payload, format="json"
+    )
+    assert response.status_code == 400
+    assert len(response.json()) == 10
+    assert set(response.json().values()) == {"unknown field"}
+
+
+def test_the_token_endpoint_reads_json_as_strictly_as_the_others(db):
+    response = api().generic(
+        "POST", "/api/token/", "[" * 100_000 + "]" * 100_000, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["detail"]

@@ -2,11 +2,13 @@
 
 from django.db import InterfaceError, OperationalError
 from rest_framework import status
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..annotating import InvalidAnnotation, StaleVersion
 from ..importing import ArticleTooLarge, InvalidArticle
+from .throttles import AnonRateThrottle
 
 
 def exception_handler(exc, context):
@@ -27,4 +29,10 @@ def exception_handler(exc, context):
             status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": "5"},
         )
+    if isinstance(exc, NotAuthenticated | AuthenticationFailed):
+        # DRF checks permissions before throttles, so a caller refused for want of a
+        # sign-in never reached the anonymous rate: count them here.
+        throttle = AnonRateThrottle()
+        if not throttle.allow_request(context["request"], context["view"]):
+            exc = Throttled(throttle.wait())
     return drf_exception_handler(exc, context)

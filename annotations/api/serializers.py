@@ -1,19 +1,84 @@
+from collections.abc import Mapping
+
+from django.conf import settings
 from rest_framework import serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 
+from ..adjudicating import RATIONALE_MAX_LENGTH
+from ..annotating import URL_MAX_LENGTH
 from ..exporting import FORMATS, SPLITS, InvalidExportQuery, parse_export_query
-from ..models import MAX_ID, NOTE_MAX_LENGTH, Annotation, Label, Project, Verdict
+from ..importing import TITLE_MAX_LENGTH, ArticleTooLarge
+from ..models import (
+    EVIDENCE_MAX_LINKS,
+    MAX_ID,
+    NOTE_MAX_LENGTH,
+    Annotation,
+    Label,
+    Project,
+    Verdict,
+)
+
+USERNAME_MAX_LENGTH = 150
+SLUG_MAX_LENGTH = Project._meta.get_field("slug").max_length
+# How many unknown field names an error lists: the answer stays small whatever was sent.
+UNKNOWN_FIELDS_LISTED = 10
 
 
-class StrictSerializer(serializers.Serializer):
+def length_limit(field):
+    """The most characters (texts) or items (lists) `field` takes as input, or None when
+    its values need no bound: numbers, dates and booleans are parsed without per-item
+    work and never echoed back."""
+    if isinstance(field, serializers.CharField | serializers.ListField):
+        return field.max_length
+    if isinstance(field, serializers.ChoiceField):  # its error repeats the value sent
+        return max(map(len, field.choice_strings_to_values), default=0)
+    return None
+
+
+def needs_limit(field):
+    return isinstance(field, serializers.CharField | serializers.ListField)
+
+
+class BoundedInput:
+    """For every serializer of request input. Each text and list field has a max_length,
+    checked against the raw value before any field looks at it: DRF validates every item
+    of a list (and scans every character of a text) first and checks its length last, so
+    an overlong value would cost work in proportion to its size before being refused.
+    tests/test_hostile_input.py holds every input serializer to this."""
+
+    def to_internal_value(self, data):
+        self.refuse_overlong(data)
+        return super().to_internal_value(data)
+
+    def refuse_overlong(self, data):
+        if isinstance(data, Mapping):
+            too_long = {}
+            for field in self.fields.values():
+                limit = length_limit(field)
+                if field.read_only or limit is None:
+                    continue
+                value = field.get_value(data)
+                if isinstance(value, str | list | tuple) and len(value) > limit:
+                    unit = "characters" if isinstance(value, str) else "items"
+                    too_long[field.field_name] = [
+                        f"at most {limit:,} {unit}, not {len(value):,}"
+                    ]
+            if too_long:
+                self.refuse_too_long(too_long)
+
+    def refuse_too_long(self, errors):
+        raise serializers.ValidationError(errors)
+
+
+class StrictSerializer(BoundedInput, serializers.Serializer):
     """Rejects fields it does not know instead of silently ignoring them."""
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
+        if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError(
-                    dict.fromkeys(unknown, "unknown field")
+                    dict.fromkeys(unknown[:UNKNOWN_FIELDS_LISTED], "unknown field")
                 )
         return super().to_internal_value(data)
 
@@ -24,7 +89,7 @@ class ProgressFields(serializers.Serializer):
     reviews_needed = serializers.IntegerField(read_only=True)
 
 
-class ProjectSerializer(ProgressFields, serializers.ModelSerializer):
+class ProjectSerializer(BoundedInput, ProgressFields, serializers.ModelSerializer):
     article_count = serializers.IntegerField(read_only=True)
     members = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
 
@@ -35,6 +100,7 @@ class ProjectSerializer(ProgressFields, serializers.ModelSerializer):
             "article_count", "sentence_count", "reviews_done", "reviews_needed",
         ]
         read_only_fields = ["id", "created_at"]
+        extra_kwargs = {"description": {"max_length": 10_000}}
 
 
 class ArticleSerializer(ProgressFields):
@@ -54,12 +120,28 @@ class ArticleImportSerializer(StrictSerializer):
     """Shape only; the import service checks the values (one set of rules everywhere)."""
 
     body = serializers.CharField(trim_whitespace=False)
-    project = serializers.CharField(required=False, help_text="Project slug; default: default.")
-    title = serializers.CharField(required=False, allow_blank=True)
-    source = serializers.CharField(required=False, allow_blank=True)
-    url = serializers.CharField(required=False, allow_blank=True)
-    published_at = serializers.CharField(required=False, allow_blank=True)
-    language = serializers.CharField(required=False, allow_blank=True)
+    project = serializers.CharField(
+        required=False, max_length=SLUG_MAX_LENGTH, help_text="Project slug; default: default."
+    )
+    title = serializers.CharField(required=False, allow_blank=True, max_length=TITLE_MAX_LENGTH)
+    source = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    url = serializers.CharField(required=False, allow_blank=True, max_length=URL_MAX_LENGTH)
+    published_at = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=16)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A body of more characters than ARTICLE_MAX_BYTES has more bytes too.
+        self.fields["body"].max_length = settings.ARTICLE_MAX_BYTES
+
+    def refuse_too_long(self, errors):
+        if "body" in errors:  # too large, as the import itself says (413)
+            limit = settings.ARTICLE_MAX_BYTES
+            raise ArticleTooLarge(
+                f"body is over {limit:,} characters; the limit is {limit:,} bytes "
+                "(set ARTICLE_MAX_BYTES to raise it)"
+            )
+        super().refuse_too_long(errors)
 
 
 class MyAnnotationSerializer(serializers.ModelSerializer):
@@ -87,7 +169,11 @@ class AnnotationInputSerializer(StrictSerializer):
     note = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=NOTE_MAX_LENGTH
     )
-    evidence = serializers.ListField(child=serializers.CharField(), required=False)
+    evidence = serializers.ListField(
+        child=serializers.CharField(max_length=URL_MAX_LENGTH),
+        max_length=EVIDENCE_MAX_LINKS,
+        required=False,
+    )
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -127,8 +213,10 @@ class SavedAnnotationSerializer(AnnotationSerializer):
         fields = [*AnnotationSerializer.Meta.fields, "others"]
 
 
-class ArticleFilterSerializer(serializers.Serializer):
-    project = serializers.SlugField(required=False, help_text="Project slug.")
+class ArticleFilterSerializer(BoundedInput, serializers.Serializer):
+    project = serializers.SlugField(
+        required=False, max_length=SLUG_MAX_LENGTH, help_text="Project slug."
+    )
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -140,20 +228,22 @@ class VersionQuerySerializer(StrictSerializer):
     version = serializers.IntegerField(required=False, min_value=0)
 
 
-class AnnotationFilterSerializer(serializers.Serializer):
-    project = serializers.SlugField(required=False)
+class AnnotationFilterSerializer(BoundedInput, serializers.Serializer):
+    project = serializers.SlugField(required=False, max_length=SLUG_MAX_LENGTH)
     article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     label = serializers.ChoiceField(choices=Label.choices, required=False)
-    reviewer = serializers.CharField(required=False)
+    reviewer = serializers.CharField(required=False, max_length=USERNAME_MAX_LENGTH)
 
 
-class ExportParamsSerializer(serializers.Serializer):
+class ExportParamsSerializer(BoundedInput, serializers.Serializer):
     """The query of an export: its format and filters. The fields describe it for the
     schema; `exporting.parse_export_query` checks it, as it does the command's flags
     (`context["projects"]`: those the caller may name, default all)."""
 
     format = serializers.ChoiceField(choices=FORMATS, default="jsonl")
-    project = serializers.SlugField(required=False, help_text="Project slug.")
+    project = serializers.SlugField(
+        required=False, max_length=SLUG_MAX_LENGTH, help_text="Project slug."
+    )
     article = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="Article id."
     )
@@ -162,7 +252,9 @@ class ExportParamsSerializer(serializers.Serializer):
         required=False,
         help_text="Annotations: their label. Sentences: the verdict, else the majority label.",
     )
-    reviewer = serializers.CharField(required=False, help_text="Username.")
+    reviewer = serializers.CharField(
+        required=False, max_length=USERNAME_MAX_LENGTH, help_text="Username."
+    )
     updated_since = serializers.DateTimeField(
         required=False, help_text="ISO 8601; labels (or verdicts) changed at or after it."
     )
@@ -191,6 +283,7 @@ class ExportParamsSerializer(serializers.Serializer):
         return self.context["projects"]
 
     def to_internal_value(self, data):
+        self.refuse_overlong(data)
         formats = self.fields["format"]
         try:
             query = parse_export_query(
@@ -207,7 +300,9 @@ class ExportParamsSerializer(serializers.Serializer):
 
 class VerdictInputSerializer(StrictSerializer):
     label = serializers.ChoiceField(choices=Label.choices)
-    rationale = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    rationale = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=RATIONALE_MAX_LENGTH
+    )
 
 
 class VerdictSerializer(serializers.ModelSerializer):
@@ -219,7 +314,7 @@ class VerdictSerializer(serializers.ModelSerializer):
 
 
 class StatsFilterSerializer(StrictSerializer):
-    project = serializers.SlugField(required=False)
+    project = serializers.SlugField(required=False, max_length=SLUG_MAX_LENGTH)
     article = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
@@ -235,11 +330,11 @@ class ClaimReviewParamsSerializer(ExportParamsSerializer):
     format = serializers.ChoiceField(choices=["json", "jsonl"], default="json")
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
+class TokenRequestSerializer(BoundedInput, AuthTokenSerializer):
     """As DRF's, with lengths bounded like the sign-in form's: an overlong username is a
     400 here, before the sign-in is tried and recorded."""
 
-    username = serializers.CharField(max_length=150, write_only=True)
+    username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, write_only=True)
     password = serializers.CharField(
         max_length=4096, trim_whitespace=False, write_only=True, style={"input_type": "password"}
     )

@@ -10,6 +10,7 @@ from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from ..access import (
@@ -25,6 +26,7 @@ from ..annotating import delete_annotation, save_annotation
 from ..claimreview import claim_reviews
 from ..exporting import CONTENT_TYPES, gather, stream_export
 from ..importing import import_article
+from ..limits import sign_in_refusal
 from ..models import Annotation, Article, Sentence
 from ..progress import projects_with_progress, with_progress
 from ..queue import next_sentence
@@ -39,6 +41,7 @@ from .permissions import (
     ReviewerToReadImporterToWrite,
 )
 from .rows import AnnotationRow, SentenceRow
+from .throttles import TokenRateThrottle
 
 
 class ProjectList(generics.ListCreateAPIView):
@@ -344,16 +347,25 @@ class ObtainToken(ObtainAuthToken):
     """POST username and password, get {"token": key}; locked out like the sign-in page."""
 
     serializer_class = serializers.TokenRequestSerializer
+    throttle_classes = [TokenRateThrottle]
+    # DRF's token view reads JSON with the plain parser; ours bounds nesting like every
+    # other endpoint.
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def post(self, request, *args, **kwargs):
         try:
             return super().post(request, *args, **kwargs)
-        except ValidationError:
+        except ValidationError as error:
             # django-axes marks the request it refused; DRF wraps the request, so the
             # lockout middleware does not see the mark.
             if getattr(request, "axes_locked_out", False):
+                message, wait = sign_in_refusal(request)
                 return Response(
-                    {"detail": "Too many failed sign-ins: try again in a few minutes."},
+                    {"detail": message},
                     status=status.HTTP_429_TOO_MANY_REQUESTS,
+                    headers={"Retry-After": str(wait)},
                 )
-            raise
+            left = getattr(request, "sign_in_attempts_left", None)
+            if left is None:
+                raise
+            return Response({**error.detail, "attempts_left": left}, status=error.status_code)
