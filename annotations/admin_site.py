@@ -6,9 +6,10 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 
 from .access import can_read_stats
 from .charts import bars, stacked
@@ -45,6 +46,11 @@ class DashboardForm(forms.Form):
 
 
 class WorkbenchAdminSite(admin.AdminSite):
+    def login(self, request, extra_context=None):
+        """One sign-in page for the whole site: the workbench's own, which says how many
+        attempts are left before a lockout and is throttled like every sign-in."""
+        return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+
     def get_urls(self):
         return [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),

@@ -162,7 +162,8 @@ def test_staff_opens_the_dashboard_and_a_reviewer_is_refused(page, live_server):
     sign_in(page, live_server, "rita")
     page.goto(f"{live_server.url}/admin/dashboard/")
     expect(page.locator("#dashboard")).to_have_count(0)
-    expect(page).to_have_url(re.compile(r"/admin/login/"))
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/admin/dashboard/"))
+    expect(page.locator(".error")).to_contain_text("Your account can't open that page.")
 
     page.context.clear_cookies()
     sign_in(page, live_server, "boss")

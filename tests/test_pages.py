@@ -206,3 +206,11 @@ def test_every_page_names_the_icon_and_favicon_ico_leads_to_it(client, alice, st
     assert (response.status_code, response.url) == (302, "/static/favicon.svg")
     icon = client.get(response.url)
     assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
+
+
+def test_the_admin_signs_in_on_the_sites_own_page(client):
+    """One sign-in page, which says how many attempts are left before a lockout."""
+    response = client.get("/admin/login/?next=/admin/dashboard/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/admin/dashboard/"
+    assert client.get("/admin/login/").url == "/accounts/login/?next=/admin/"
