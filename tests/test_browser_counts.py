@@ -5,7 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from annotations.annotating import save_annotation
-from tests.factories import PASSWORD, make_article, make_project, make_user
+from tests.factories import make_article, make_project, make_user
+from tests.test_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,14 +25,6 @@ def labeled_by_another(show_counts):
     save_annotation(sentence=article.sentences.first(), reviewer=make_user("otto",
                     role="reviewer"), label="disputed")
     return article
-
-
-def sign_in(page, live_server, username="rita"):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.locator("h1")).to_have_text("Articles to review")
 
 
 def label_the_first_sentence(page, live_server, article):
