@@ -1,10 +1,13 @@
 """Import speed: sentences per second through the import service, on one database.
 
-    .venv/bin/python bench/imports.py sqlite|postgres [--articles 3000]
+    .venv/bin/python bench/imports.py sqlite|postgres [--articles 3000] [--paragraph-kb KB ...]
 
 Builds news-like articles (about 20 sentences each, paragraphs, abbreviations, quotes),
 imports them in one all-or-nothing batch as `import_articles` does, and prints
-articles/s and sentences/s. Run once per database: Django settings are per process.
+articles/s and sentences/s. With --paragraph-kb, then imports one article of a single
+paragraph of each size (the same sentences run together, as `POST /api/articles/` would)
+and prints its time (--articles 0 skips the batch). Run once per database: Django settings
+are per process.
 """
 
 import argparse
@@ -40,24 +43,49 @@ def make_articles(count, seed=7):
     return articles
 
 
+def make_paragraph(kilobytes, seed=7):
+    """One paragraph of the same sentences, as long as fits in `kilobytes` KB (UTF-8)."""
+    rng = random.Random(seed)
+    sentences, size = [], -1
+    while size + len((sentence := rng.choice(SENTENCES)).encode()) + 1 <= kilobytes * 1000:
+        sentences.append(sentence)
+        size += len(sentence.encode()) + 1
+    return " ".join(sentences)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database", choices=["sqlite", "postgres"])
     parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--paragraph-kb", type=int, nargs="*", default=[], metavar="KB")
     args = parser.parse_args()
     records = make_articles(args.articles)
     with throwaway_database(args.database):
-        from annotations.importing import import_records
+        from annotations.importing import import_article, import_records
         from annotations.models import Sentence
 
-        started = time.perf_counter()
-        import_records(records)
-        seconds = time.perf_counter() - started
-        sentences = Sentence.objects.count()
-        print(
-            f"{args.database}: {args.articles} articles, {sentences} sentences in {seconds:.1f} s "
-            f"= {args.articles / seconds:,.0f} articles/s, {sentences / seconds:,.0f} sentences/s"
-        )
+        if records:
+            started = time.perf_counter()
+            import_records(records)
+            seconds = time.perf_counter() - started
+            sentences = Sentence.objects.count()
+            print(
+                f"{args.database}: {args.articles} articles, {sentences} sentences in "
+                f"{seconds:.1f} s = {args.articles / seconds:,.0f} articles/s, "
+                f"{sentences / seconds:,.0f} sentences/s",
+                flush=True,
+            )
+        for kilobytes in args.paragraph_kb:
+            body = make_paragraph(kilobytes)
+            started, cpu = time.perf_counter(), time.process_time()
+            article = import_article(body=body, title=f"One paragraph of {kilobytes} KB").article
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+            print(
+                f"{args.database}: one article of a single {kilobytes} KB paragraph, "
+                f"{article.sentences.count():,} sentences in {seconds:.2f} s "
+                f"({seconds / len(body) * 1e6:.1f} µs a character; {cpu:.2f} s of CPU)",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Score sentence segmenters on the tricky news cases and measure their speed.
 
 Run from anywhere:  .venv/bin/python bench/segmenters.py [--verbose]
+after installing the segmenters compared:  .venv/bin/pip install -e ".[bench]"
 
 Two scores: on the tuned cases (TRICKY_CASES, those our corrections were written
 for) and on the held-out cases (HELD_OUT_CASES, never used to write them), which
@@ -19,11 +20,17 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
-import blingfire  # noqa: E402
-import nltk  # noqa: E402
+try:
+    import blingfire
+    import nltk
+    import syntok.segmenter
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+except ImportError as error:
+    sys.exit(
+        f"{error.name} is missing: install the segmenters compared with\n"
+        '    .venv/bin/pip install -e ".[bench]"'
+    )
 import pysbd  # noqa: E402
-import syntok.segmenter  # noqa: E402
-from nltk.tokenize.punkt import PunktSentenceTokenizer  # noqa: E402
 
 from annotations.segmentation import paragraph_spans, split_sentences  # noqa: E402
 from tests.segmentation_cases import HELD_OUT_CASES, TRICKY_CASES, Case  # noqa: E402

@@ -2,6 +2,10 @@
 
 Sets DATABASE_URL (or SQLITE_PATH) before Django starts, migrates, and drops the
 database afterwards. Import this before anything that imports Django settings.
+
+Benchmarks run with production settings (DEBUG off) and read no `.env`, so that a fresh
+clone after `make install` and a working copy where `make run` wrote one measure the same
+thing. Django's test client calls the app as `localhost`.
 """
 
 import contextlib
@@ -13,11 +17,14 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+os.environ.setdefault("ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "benchmark-only")
 os.environ.setdefault("DEBUG", "false")
+os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
-BENCH_DB = "factcheck_bench"
+# Two benchmarks at once on one server each need their own.
+BENCH_DB = os.environ.get("BENCH_DATABASE", "factcheck_bench")
 
 
 @contextlib.contextmanager

@@ -2,12 +2,15 @@ import json
 import re
 from pathlib import Path
 
+import pysbd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pysbd.lang.english import English
+from pysbd.lists_item_replacer import ListItemReplacer
 
-from annotations import segmentation
-from annotations.segmentation import split_sentences
+from annotations import fast_pysbd, segmentation
+from annotations.segmentation import paragraph_spans, split_sentences
 from tests.segmentation_cases import HELD_OUT_CASES, TRICKY_CASES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -321,3 +324,124 @@ def test_leading_and_trailing_blank_lines_only_shift_offsets(body):
     padded = "\n \n" + body + " \r\n\r\n"
     shifted = [(start - 3, end - 3) for start, end in split_sentences(padded)]
     assert shifted == split_sentences(body)
+
+
+# --- long paragraphs ------------------------------------------------------------
+
+DEMO_BODY = (DEMO_DIR / "ukraine-peace-plan-talks.txt").read_text(encoding="utf-8")
+# Cases whose split depends on the text before them: pysbd pairs a ‘ after a space with
+# the next ’ however far, and counts "1." as the next item of a list that ended earlier.
+_NOT_JOINABLE = {"curly-single-quote", "month-abbreviation-mid-sentence"}
+JOINABLE_PARTS = [
+    case.text for case in TRICKY_CASES if "\n" not in case.text and case.id not in _NOT_JOINABLE
+] + [DEMO_BODY[start:end] for start, end in paragraph_spans(DEMO_BODY)]
+
+
+def split_of_parts(parts):
+    """The spans of the parts, split one by one, in the paragraph they make joined by spaces."""
+    spans, offset = [], 0
+    for part in parts:
+        spans += [(offset + start, offset + end) for start, end in split_sentences(part)]
+        offset += len(part) + 1
+    return spans
+
+
+@pytest.mark.parametrize("window", [None, (600, 100), (2_500, 500)])
+def test_a_long_paragraph_splits_as_its_parts_do(monkeypatch, window):
+    """Seventy news passages twenty times over (137 KB, one paragraph): the same
+    sentences as each passage alone, whatever the window pysbd is given at a time."""
+    if window:
+        monkeypatch.setattr(segmentation, "_WINDOW", window[0])
+        monkeypatch.setattr(segmentation, "_CONTEXT", window[1])
+    parts = JOINABLE_PARTS * 20
+    body = " ".join(parts)
+    assert len(body) > 10 * segmentation._WINDOW
+    assert split_sentences(body) == split_of_parts(parts)
+
+
+class _Recorder:
+    """The real segmenter, noting the length of every text it is given."""
+
+    def __init__(self, segmenter):
+        self.segmenter, self.lengths = segmenter, []
+
+    def segment(self, text):
+        self.lengths.append(len(text))
+        return self.segmenter.segment(text)
+
+
+def test_pysbd_sees_a_long_paragraph_a_window_at_a_time(monkeypatch):
+    """What keeps a 1 MB article linear (pysbd is quadratic in places) and the
+    segmenter's lock short: no text longer than a window, each character about once."""
+    body = " ".join(JOINABLE_PARTS * 10)
+    recorder = _Recorder(segmentation._SEGMENTER)
+    monkeypatch.setattr(segmentation, "_SEGMENTER", recorder)
+    split_sentences(body)
+    assert max(recorder.lengths) <= segmentation._WINDOW < len(body) / 5
+    assert sum(recorder.lengths) < 1.3 * len(body)
+
+
+def test_a_window_without_a_sentence_end_widens():
+    body = " ".join(["word"] * 6_000) + ". Next one."
+    assert len(body) > 2 * segmentation._WINDOW
+    assert sentences(body) == [body[: -len(" Next one.")], "Next one."]
+
+
+# --- fast_pysbd gives pysbd's own answers -----------------------------------------
+
+PYSBD = pysbd.Segmenter(language="en", clean=False, char_span=True)
+FAST = fast_pysbd.Segmenter()
+
+
+def pysbd_answer(segmenter, text):
+    try:
+        return [(span.sent, span.start, span.end) for span in segmenter.segment(text)]
+    except Exception as error:  # pysbd fails on some odd input: so must the other
+        return type(error)
+
+
+@pytest.mark.parametrize("text", [case.text for case in TRICKY_CASES] + [DEMO_BODY])
+def test_fast_pysbd_answers_as_pysbd_on_the_news_passages(text):
+    assert pysbd_answer(FAST, text) == pysbd_answer(PYSBD, text)
+
+
+def test_fast_pysbd_answers_as_pysbd_on_a_long_paragraph():
+    text = " ".join(JOINABLE_PARTS)
+    assert pysbd_answer(FAST, text) == pysbd_answer(PYSBD, text)
+
+
+# Abbreviations in every case, list items of every kind, the letters that match an ASCII
+# letter ignoring case (İ ı ſ K), sentences that repeat, and pysbd's own placeholders.
+LISTY_WORDS = st.sampled_from(
+    [
+        "1.", "2.", "3.", "9.", "10.", "0.", "3)", "4)", "-1.", "⁃2.", "a.", "b.", "c.",
+        "a)", "b)", "(a)", "(b", "(c)", "i.", "ii.", "iv)", "(ii)", "x)", "A.", "B)",
+        "Mr.", "MR.", "mr.", "Dr.", "No.", "no.", "p.", "pp.", "Art.", "St.", "e.g.", "E.G.",
+        "i.e.", "Ph.D.", "vs.", "Jan.", "Inc.", "al.", "{mr} ", "{no} A", "ſt.", "İ", "ı",
+        "K", "∯", "ȸ", "Yes.", "Yes.", "ha ha.", "He said so.",
+    ]
+)
+LISTY_TEXT = st.lists(
+    st.one_of(LISTY_WORDS, WORDS, PUNCTUATION, WHITESPACE), max_size=80
+).map("".join)
+
+
+@PROPERTY_SETTINGS
+@given(LISTY_TEXT)
+def test_fast_pysbd_answers_as_pysbd(text):
+    assert pysbd_answer(FAST, text) == pysbd_answer(PYSBD, text)
+
+
+@PROPERTY_SETTINGS
+@given(LISTY_TEXT)
+@example("Choose a) one b) two a) three b) four (a) five.")  # a letter rewritten twice
+@example(" ".join(f"{n % 12}. Item" for n in range(40)))  # numbers rewritten many times
+def test_fast_pysbd_steps_rewrite_the_text_as_pysbds_do(text):
+    """Closer than the answers: the text after the list and abbreviation steps."""
+    text = text.replace("\n", "\r")  # as pysbd's processor hands it over
+    assert fast_pysbd._ListItemReplacer(text).add_line_break() == (
+        ListItemReplacer(text).add_line_break()
+    )
+    assert fast_pysbd._AbbreviationReplacer(text, fast_pysbd._English).replace() == (
+        English.AbbreviationReplacer(text, English).replace()
+    )
