@@ -8,14 +8,17 @@ project of 10,000 annotations; serves the app with gunicorn (one worker) and dow
 export over HTTP on loopback. Prints rows/s and, on PostgreSQL, two ratios: to COPY of the
 export's own query, and to COPY of the simplest query that gives the same fields (SIMPLEST
 below: raw columns, no formatting, ordered by primary key). Then the peak memory (VmHWM) of
-the serving worker after the small export and after the big ones. With --repeat, each time
-is the fastest of that many runs (the machine may be busy with other work).
+the serving worker after the small export and after the big ones. With --repeat N, each
+export runs N rounds of (download, COPY of its own query, COPY of the simplest) back to
+back; it prints the fastest time of each and the median of the rounds' ratios (the machine
+may be busy with other work, its load changing from minute to minute).
 """
 
 import argparse
 import http.client
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -232,10 +235,21 @@ def simplest_copy_seconds(kind, fmt):
     return time.perf_counter() - started
 
 
-def fastest(repeat, measure, *args):
-    """The fastest of `repeat` runs of measure(*args), which returns seconds or (..., seconds)."""
-    results = [measure(*args) for _ in range(repeat)]
-    return min(results, key=lambda result: result[-1] if isinstance(result, tuple) else result)
+def measure(kind, fmt, token, repeat, postgres):
+    """`repeat` rounds of: the HTTP download, then on PostgreSQL COPY of the export's own
+    query and COPY of the simplest query, back to back. Returns (bytes, [(http, own,
+    simplest) seconds per round])."""
+    copy_format = "csv" if fmt == "csv" else "jsonl"
+    rounds = []
+    for _ in range(repeat):
+        _, size, http = download(f"/api/export/{kind}/?format={fmt}", token)
+        if postgres:
+            rounds.append(
+                (http, copy_seconds(kind, copy_format), simplest_copy_seconds(kind, copy_format))
+            )
+        else:
+            rounds.append((http, None, None))
+    return size, rounds
 
 
 def main():
@@ -244,7 +258,8 @@ def main():
     parser.add_argument("--annotations", type=int, default=1_000_000)
     parser.add_argument("--formats", default="jsonl,csv,json")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="time each download and COPY this many times; keep the fastest")
+                        help="rounds of each download and COPY: the fastest time of the "
+                        "rounds, the median ratio")
     args = parser.parse_args()
     with throwaway_database(args.database):
         from django.contrib.auth.models import User
@@ -274,23 +289,26 @@ def main():
                   f"worker peak {small_peak:.1f} MB", flush=True)
             for kind in ("annotations", "sentences"):
                 for fmt in args.formats.split(","):
-                    _, size, seconds = fastest(
-                        args.repeat, download, f"/api/export/{kind}/?format={fmt}", token
-                    )
+                    postgres = args.database == "postgres"
+                    size, rounds = measure(kind, fmt, token, args.repeat, postgres)
                     rows = count_rows(kind, ExportFilters())
+                    seconds = min(http for http, _, _ in rounds)
                     line = (
                         f"{args.database} {kind:<11} {fmt:<5} {rows:>9,} rows "
                         f"{size / 1e6:7.1f} MB {seconds:6.2f} s {rows / seconds:>10,.0f} rows/s"
                     )
-                    if args.database == "postgres":
-                        copy_format = "csv" if fmt == "csv" else "jsonl"
-                        own = fastest(args.repeat, copy_seconds, kind, copy_format)
-                        simplest = fastest(
-                            args.repeat, simplest_copy_seconds, kind, copy_format
+                    if postgres:
+                        # Each ratio from the runs of one round, which ran back to back
+                        # (the median of the rounds): the load of a shared machine varies.
+                        own = min(own for _, own, _ in rounds)
+                        simplest = min(simplest for _, _, simplest in rounds)
+                        own_ratio = statistics.median(own / http for http, own, _ in rounds)
+                        simplest_ratio = statistics.median(
+                            simplest / http for http, _, simplest in rounds
                         )
-                        line += (f"  own COPY {rows / own:>9,.0f} rows/s ratio {own / seconds:.2f}"
+                        line += (f"  own COPY {rows / own:>9,.0f} rows/s ratio {own_ratio:.2f}"
                                  f"  simplest COPY {rows / simplest:>9,.0f} rows/s"
-                                 f" ratio {simplest / seconds:.2f}")
+                                 f" ratio {simplest_ratio:.2f}")
                     line += f"  worker peak {peak_rss_mb(worker):.1f} MB"
                     print(line, flush=True)
             growth = peak_rss_mb(worker) - small_peak
