@@ -1,10 +1,10 @@
 """Dataset exports: one query builder, two ways to stream its rows.
 
 `export_query(kind, filters)` builds the rows as a Django queryset of plain values, one
-column per output field. `stream_export(kind, fmt, filters)` turns it into chunks of
-bytes: on PostgreSQL the database formats the rows itself (`COPY (SELECT ...) TO STDOUT`
-of that same query's SQL), elsewhere a chunked iterator formats them in Python. Both
-produce the same rows; tests hold them to it.
+column per output field, ordered by output fields. `stream_export(kind, fmt, filters)`
+turns it into chunks of bytes: on PostgreSQL the database formats the rows itself
+(`COPY (SELECT ...) TO STDOUT` of that same query's SQL), elsewhere a chunked iterator
+formats them in Python. Both write the same rows; tests hold them to it.
 """
 
 import csv
@@ -54,9 +54,9 @@ CHUNK_BYTES = 256 * 1024
 ROWS_PER_FETCH = 2000
 
 # How each column is written: PLAIN as it is; TEXT is free text (guarded against formula
-# injection in CSV); TIMESTAMP as ISO 8601 in UTC; LINKS a list of URLs (one cell in CSV,
-# joined by spaces); JSON any JSON value (JSON text in a CSV cell); FLAG a boolean (true or
-# false in CSV).
+# injection in CSV); TIMESTAMP as ISO 8601 in UTC (json_timestamp); LINKS a list of URLs
+# (one cell in CSV, joined by spaces); JSON any JSON value (JSON text in a CSV cell); FLAG a
+# boolean (true or false in CSV).
 PLAIN, TEXT, TIMESTAMP, LINKS, JSON = "plain", "text", "timestamp", "links", "json"
 FLAG = "flag"
 
@@ -161,7 +161,7 @@ def by_article(rows, filters, prefix=""):
 
 
 def annotation_query(filters):
-    """One row per annotation, in the order of the article, the sentence, the annotation."""
+    """One row per annotation, in the order of their ids (ANNOTATION_ORDER)."""
     rows = by_article(Annotation.objects.all(), filters, "sentence__")
     if filters.label:
         rows = rows.filter(label=filters.label)
@@ -184,26 +184,24 @@ def annotation_query(filters):
         "first_label": (F("first_label"), PLAIN),
         "changed_after_reveal": (F("changed_after_reveal"), FLAG),
     }
-    return rows.order_by("sentence__article_id", "sentence__position", "id"), columns
+    return rows, columns, ANNOTATION_ORDER
 
 
 def sentence_query(filters):
-    """One row per sentence: its context, every vote, the counts, majority and verdict."""
-    # The votes are one aggregate over a join of the sentence's annotations (a correlated
-    # subquery per row ran 3x slower); the counts are kept on the sentence.
+    """One row per sentence, in the order of the article and the position: its context,
+    every vote, the counts, majority and verdict."""
+    # The counts are kept on the sentence; the votes are one correlated subquery, so that
+    # the rows need no GROUP BY and come in the order of the (article, position) index.
     of_sentence = Annotation.objects.filter(sentence=OuterRef("pk"))
     neighbour = Sentence.objects.filter(article=OuterRef("article"))
+    votes = of_sentence.order_by().values("sentence").values(
+        votes=JSONArrayAgg(JSONObject(
+            reviewer=reviewer_name("reviewer_id", "reviewer__username", filters.anonymize),
+            label=F("label"),
+        ))
+    )
     rows = Sentence.objects.annotate(
-        votes=JSONArrayAgg(
-            JSONObject(
-                reviewer=reviewer_name(
-                    "annotations__reviewer_id", "annotations__reviewer__username",
-                    filters.anonymize,
-                ),
-                label=F("annotations__label"),
-            ),
-            filter=Q(annotations__isnull=False),
-        ),
+        votes=Subquery(votes, output_field=JSONField()),
         majority=CaseWhen(
             *[
                 When(
@@ -259,19 +257,23 @@ def sentence_query(filters):
         "verdict_decided_at": (F("verdict__decided_at"), TIMESTAMP),
         "split": (split_of("article__split_bucket"), PLAIN),
     }
-    return rows.order_by("article_id", "position"), columns
+    return rows, columns, ("article_id", "position")
 
 
+# The order of the primary key: the cheapest to sort (by article and position cost 5-10 %
+# more, docs/benchmarks.md, Export), and a row keeps its place as labels are added.
+ANNOTATION_ORDER = ("annotation_id",)
 QUERIES = {"annotations": annotation_query, "sentences": sentence_query}
 
 
 def export_query(kind, filters):
-    """(queryset of value rows, {column: kind of value}) for an export of `kind`."""
-    rows, columns = QUERIES[kind](filters)
+    """(queryset of value rows, {column: kind of value}) for an export of `kind`, ordered by
+    output columns (which the COPY path moves out of the query it formats)."""
+    rows, columns, order = QUERIES[kind](filters)
     # Internal aliases keep the output names free of clashes with model fields.
     values = rows.using(settings.EXPORT_DATABASE).values(
         **{f"x_{name}": expression for name, (expression, _) in columns.items()}
-    )
+    ).order_by(*[f"x_{name}" for name in order])
     return values, {name: kind_of_value for name, (_, kind_of_value) in columns.items()}
 
 
@@ -326,11 +328,28 @@ def _python_chunks(values, columns, fmt, *, guard=True):
     for row in rows:
         row = list(row)
         for i in timestamps:
-            row[i] = iso_timestamp(row[i])
-        yield json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False) + "\n"
+            row[i] = json_timestamp(row[i])
+        # json_build_object's separators: both paths write the same bytes.
+        yield json.dumps(
+            dict(zip(names, row, strict=True)), ensure_ascii=False, separators=(", ", " : ")
+        ) + "\n"
+
+
+def json_timestamp(value):
+    """A moment as PostgreSQL writes a timestamp with time zone into JSON in a UTC session
+    (Django's sessions are): ISO 8601 such as `2025-05-01T12:00:00.25+00:00`, the fraction
+    of a second without trailing zeros, and none when it is zero."""
+    if value is None:
+        return None
+    moment = value.astimezone(UTC)
+    text = moment.replace(microsecond=0, tzinfo=None).isoformat()
+    if moment.microsecond:
+        text += f".{moment.microsecond:06d}".rstrip("0")
+    return text + "+00:00"
 
 
 def iso_timestamp(value):
+    """ISO 8601 in UTC, with microseconds and a Z: the form of the ClaimReview documents."""
     if value is None:
         return None
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -349,7 +368,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _CSV_CELL = {
     PLAIN: lambda value: value,
     TEXT: neutralise_formula,
-    TIMESTAMP: iso_timestamp,
+    TIMESTAMP: json_timestamp,
     LINKS: lambda value: " ".join(value or ()),
     JSON: lambda value: json.dumps(value, ensure_ascii=False),
     FLAG: lambda value: "true" if value else "false",
@@ -361,45 +380,67 @@ _CSV_CELL_EXACT = {**_CSV_CELL, TEXT: _CSV_CELL[PLAIN]}
 
 
 def _copy_chunks(values, columns, fmt, *, guard=True):
-    sql, params = values.query.sql_with_params()
-    if fmt == "csv":
-        select = ", ".join(
-            f"{_pg_csv_cell(f't.x_{name}', kind, guard)} AS \"{name}\""
-            for name, kind in columns.items()
-        )
-        copy = f"COPY (SELECT {select} FROM ({sql}) AS t) TO STDOUT WITH (FORMAT csv, HEADER)"
-    else:
-        pairs = ", ".join(
-            f"'{name}', {_pg_json_value(f't.x_{name}', kind)}" for name, kind in columns.items()
-        )
-        # CSV format with a quote and delimiter that JSON text never holds (it escapes
-        # control characters) passes each JSON row through untouched; the text format
-        # would double its backslashes.
-        copy = (
-            f"COPY (SELECT json_build_object({pairs}) FROM ({sql}) AS t) "
-            "TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')"
-        )
+    select, options, params = copy_query(values, columns, fmt, guard=guard)
+    copy = f"COPY ({select}) TO STDOUT WITH ({options})"
     with connections[values.db].cursor() as cursor, cursor.cursor.copy(copy, params) as copy_out:
         for data in copy_out:
             yield bytes(data)
 
 
-def _pg_timestamp(column):
-    return f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')"""
+def copy_query(values, columns, fmt, *, guard=True):
+    """(SELECT of the formatted rows, COPY's options, parameters) for export_query's values.
+
+    The ORDER BY goes on the outer query: PostgreSQL merges a subquery without one into it
+    and formats each row where it reads it, in parallel workers when it plans them, before
+    the sort. Above an ordered subquery it formatted every row in the one process that
+    gathers the workers' rows, after the sort (docs/benchmarks.md, Export).
+    """
+    sql, params = values.order_by().query.sql_with_params()
+    order = ", ".join(_pg_order_term(name) for name in values.query.order_by)
+    rows = f"FROM ({sql}) AS t" + (f" ORDER BY {order}" if order else "")
+    if fmt == "csv":
+        select = ", ".join(
+            f"{_pg_csv_cell(f't.x_{name}', kind, guard)} AS \"{name}\""
+            for name, kind in columns.items()
+        )
+        return f"SELECT {select} {rows}", "FORMAT csv, HEADER", params
+    # Timestamps too: json_build_object writes them in its own ISO 8601 form (json_timestamp)
+    # at a fraction of to_char's cost.
+    pairs = ", ".join(f"'{name}', t.x_{name}" for name in columns)
+    # CSV format with a quote and delimiter that JSON text never holds (it escapes control
+    # characters) passes each JSON row through untouched; the text format would double its
+    # backslashes.
+    return (
+        f"SELECT json_build_object({pairs}) {rows}",
+        "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'",
+        params,
+    )
 
 
-def _pg_json_value(column, kind):
-    if kind == TIMESTAMP:
-        return _pg_timestamp(column)
-    return column
+def _pg_order_term(name):
+    """The outer query's ORDER BY term for one of export_query's orderings."""
+    alias = name.removeprefix("-")
+    if not alias.startswith("x_"):
+        raise ValueError(f"an export is ordered by its output columns, not by {name!r}")
+    return f't."{alias}"' + (" DESC" if name.startswith("-") else "")
+
+
+# The empty string before a formula's first character ("-" first in the brackets, where it
+# is no range).
+_PG_FORMULA_START = "E'^(?=[{}])'".format(
+    "".join(f"\\x{ord(start):02x}" for start in sorted(FORMULA_STARTS, key=lambda c: c != "-"))
+)
 
 
 def _pg_csv_cell(column, kind, guard):
+    # Each cell names its column once: PostgreSQL copies the outer query's expressions into
+    # the query it merges them with, so a column named twice (CASE WHEN left(c, 1) ... ELSE
+    # c END) would run a correlated subquery behind it (the context sentences) twice.
     if kind == TIMESTAMP:
-        return _pg_timestamp(column)
+        # The text of the JSON exports' timestamps.
+        return f"(to_json({column}) #>> '{{}}')"
     if kind == TEXT and guard:
-        starts = ", ".join(f"E'\\x{ord(start):02x}'" for start in FORMULA_STARTS)
-        return f"CASE WHEN left({column}, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
+        return f"regexp_replace({column}, {_PG_FORMULA_START}, '''')"
     if kind == LINKS:
         return f"array_to_string(ARRAY(SELECT jsonb_array_elements_text({column})), ' ')"
     if kind == JSON:

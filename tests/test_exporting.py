@@ -4,8 +4,10 @@ import ast
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,12 +18,15 @@ from rest_framework.test import APIClient
 from annotations.annotating import save_annotation
 from annotations.api.serializers import ClaimReviewParamsSerializer, ExportParamsSerializer
 from annotations.exporting import (
+    LINKS,
     PARAMETERS,
     ExportFilters,
     InvalidExportQuery,
     _python_chunks,
+    copy_query,
     export_query,
     gather,
+    json_timestamp,
     parse_export_query,
     stream_export,
 )
@@ -47,8 +52,12 @@ def dataset(alice, bob, judy):
     save_annotation(sentence=s2, reviewer=alice, label="unclear", note="one line\rand a lone CR")
     save_annotation(sentence=s2, reviewer=bob, label="unclear", note="-2 points")
     save_annotation(sentence=second.sentences.first(), reviewer=bob, label="verified")
+    # Moments whose fraction of a second PostgreSQL shortens in JSON: trailing zeros, none.
     Verdict.objects.create(sentence=s1, label="disputed", rationale="Records say otherwise.",
-                           decided_by=judy, decided_at=timezone.now())
+                           decided_by=judy,
+                           decided_at=datetime(2025, 5, 2, 9, 30, 0, 120000, tzinfo=UTC))
+    Annotation.objects.filter(sentence=s2).update(created_at=datetime(2025, 5, 1, 12, tzinfo=UTC))
+    Article.objects.filter(pk=first.pk).update(published_at=datetime(2025, 4, 30, tzinfo=UTC))
     return {"project": project, "first": first, "second": second}
 
 
@@ -69,9 +78,7 @@ def db_annotation_rows():
             "evidence": a.evidence, "text": a.sentence.text, "start": a.sentence.start,
             "end": a.sentence.end, "position": a.sentence.position,
         }
-        for a in Annotation.objects.select_related("sentence", "reviewer").order_by(
-            "sentence__article_id", "sentence__position", "id"
-        )
+        for a in Annotation.objects.select_related("sentence", "reviewer").order_by("id")
     ]
 
 
@@ -80,7 +87,61 @@ def test_annotation_export_holds_exactly_the_rows_in_the_database(dataset):
     assert [{k: row[k] for k in db_annotation_rows()[0]} for row in rows] == db_annotation_rows()
     assert rows[0]["note"] == TRICKY_NOTE
     assert rows[0]["project"] == "desk"
-    assert rows[0]["created_at"].endswith("Z")
+    first = Annotation.objects.get(pk=rows[0]["annotation_id"])
+    assert datetime.fromisoformat(rows[0]["created_at"]) == first.created_at
+    assert datetime.fromisoformat(rows[0]["updated_at"]) == first.updated_at
+
+
+def test_annotations_come_in_the_order_they_were_first_saved(alice, bob):
+    """By annotation id (the primary key's order), not by article and position."""
+    first, second = make_article(), make_article()
+    late = second.sentences.first()
+    save_annotation(sentence=late, reviewer=alice, label="verified")
+    save_annotation(sentence=first.sentences.last(), reviewer=bob, label="unclear")
+    save_annotation(sentence=first.sentences.first(), reviewer=alice, label="disputed")
+    save_annotation(sentence=late, reviewer=bob, label="unclear")  # a row of article 2 again
+    ids = list(Annotation.objects.order_by("id").values_list("id", flat=True))
+    for fmt in ("jsonl", "csv"):
+        text = export("annotations", fmt)
+        rows = jsonl_rows(text) if fmt == "jsonl" else list(csv.DictReader(io.StringIO(text)))
+        assert [int(row["annotation_id"]) for row in rows] == ids, fmt
+        assert [int(row["article_id"]) for row in rows] == [
+            second.pk, first.pk, first.pk, second.pk
+        ], fmt
+
+
+# PostgreSQL's JSON form of a timestamp with time zone, in a UTC session.
+POSTGRESQL_JSON_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{0,5}[1-9])?\+00:00")
+MOMENTS = {
+    datetime(2025, 5, 1, 12, 0, 0, 0, tzinfo=UTC): "2025-05-01T12:00:00+00:00",
+    datetime(2025, 5, 1, 12, 0, 0, 250000, tzinfo=UTC): "2025-05-01T12:00:00.25+00:00",
+    datetime(2025, 5, 1, 12, 0, 0, 120, tzinfo=UTC): "2025-05-01T12:00:00.00012+00:00",
+    datetime(2025, 5, 1, 12, 0, 0, 123456, tzinfo=UTC): "2025-05-01T12:00:00.123456+00:00",
+    datetime(2025, 5, 1, 0, 30, 0, 1, tzinfo=ZoneInfo("Asia/Kolkata")):
+        "2025-04-30T19:00:00.000001+00:00",
+    datetime(999, 12, 31, 23, 59, 59, tzinfo=UTC): "0999-12-31T23:59:59+00:00",
+}
+
+
+@pytest.mark.parametrize(("moment", "text"), MOMENTS.items())
+def test_timestamps_are_iso_8601_in_utc_as_postgresql_writes_them_into_json(moment, text):
+    assert json_timestamp(moment) == text
+    assert POSTGRESQL_JSON_TIMESTAMP.fullmatch(text)
+    assert datetime.fromisoformat(text) == moment
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own JSON form")
+def test_json_timestamp_is_what_postgresql_writes(db):
+    """The portable path writes a timestamp exactly as json_build_object and the CSV cell
+    (to_json) do on a Django connection, whatever TIME_ZONE is."""
+    with connection.cursor() as cursor:
+        for moment, text in MOMENTS.items():
+            cursor.execute(
+                "SELECT json_build_object('t', %s::timestamptz)::text, "
+                "to_json(%s::timestamptz) #>> '{}'",
+                [moment, moment],
+            )
+            assert cursor.fetchone() == (f'{{"t" : "{text}"}}', text)
 
 
 def test_json_format_is_one_array_of_the_same_rows(dataset):
@@ -90,6 +151,16 @@ def test_json_format_is_one_array_of_the_same_rows(dataset):
 
 def test_empty_json_export_is_an_empty_array(dataset):
     assert json.loads(export("annotations", "json", reviewer="nobody")) == []
+
+
+def test_csv_and_json_write_the_same_timestamps(dataset):
+    csv_rows = list(csv.DictReader(io.StringIO(export("sentences", "csv"))))
+    json_rows = jsonl_rows(export("sentences"))
+    for name in ("article_published_at", "verdict_decided_at"):
+        written = [row[name] for row in json_rows]
+        assert [row[name] or None for row in csv_rows] == written
+        assert all(POSTGRESQL_JSON_TIMESTAMP.fullmatch(text) for text in written if text)
+    assert any(row["verdict_decided_at"] for row in json_rows)
 
 
 def test_csv_reads_back_to_the_same_rows(dataset):
@@ -243,9 +314,11 @@ def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymi
     filters = ExportFilters(anonymize=anonymize, csv_guard=csv_guard)
     values, columns = export_query(kind, filters)
     python = b"".join(gather(_python_chunks(values, columns, "jsonl"), "jsonl")).decode()
-    assert same_votes(jsonl_rows(export(kind, anonymize=anonymize))) == same_votes(
-        jsonl_rows(python)
-    )
+    copied = export(kind, anonymize=anonymize)
+    if kind == "annotations":
+        assert copied == python  # byte for byte
+    # Votes come in no particular order within a row (and jsonb writes their keys sorted).
+    assert same_votes(jsonl_rows(copied)) == same_votes(jsonl_rows(python))
     python_csv = b"".join(
         gather(_python_chunks(values, columns, "csv", guard=csv_guard), "csv")
     ).decode()
@@ -263,6 +336,25 @@ def test_copy_path_gives_the_same_rows_as_the_python_path(dataset, kind, anonymi
                 portable[:votes] + portable[votes + 1 :]
             )
         assert copied == portable
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+@pytest.mark.parametrize("kind", ["annotations", "sentences"])
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_postgresql_formats_each_row_where_it_reads_it(dataset, kind, fmt):
+    """The COPY query's rows are formatted in the query that reads them, not above a
+    subquery (which runs in one process, after the sort), and each subquery runs once a row:
+    the sentences' context before and after and their votes, CSV's join of the links."""
+    values, columns = export_query(kind, ExportFilters())
+    select, _, params = copy_query(values, columns, fmt)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {select}", params)
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    assert "Subquery Scan" not in plan, plan
+    subqueries = (3 if kind == "sentences" else 0) + (
+        list(columns.values()).count(LINKS) if fmt == "csv" else 0
+    )
+    assert plan.count("SubPlan") == subqueries, plan
 
 
 def sorted_votes(votes):

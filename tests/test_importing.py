@@ -161,10 +161,10 @@ def test_exports_write_the_instant_that_was_imported(fmt):
     PostgreSQL, Python elsewhere): a date alone stays that date, an offset is honoured and
     a time without an offset is read in TIME_ZONE."""
     given = {
-        "2025-12-04": "2025-12-04T00:00:00.000000Z",
-        "2025-12-04T10:30:00+05:30": "2025-12-04T05:00:00.000000Z",
-        "2025-12-04T10:30:00-08:00": "2025-12-04T18:30:00.000000Z",
-        "2025-12-04T10:30:00": "2025-12-04T05:00:00.000000Z",
+        "2025-12-04": "2025-12-04T00:00:00+00:00",
+        "2025-12-04T10:30:00+05:30": "2025-12-04T05:00:00+00:00",
+        "2025-12-04T10:30:00-08:00": "2025-12-04T18:30:00+00:00",
+        "2025-12-04T10:30:00": "2025-12-04T05:00:00+00:00",
     }
     for published_at in given:
         import_article(body=f"Published {published_at}.", published_at=published_at)
