@@ -13,8 +13,10 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.test import override_settings
 from django.urls import resolve
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from annotations import counts
+from annotations.admin_site import day_titles
 from annotations.agreement import LABELS, alpha, labels_on
 from annotations.annotating import delete_annotation, save_annotation
 from annotations.dashboard import DashboardFilters, InvalidFilters, dashboard
@@ -305,6 +307,13 @@ def test_moving_or_deleting_articles_in_the_admin_moves_their_labels_out_of_the_
     assert response.status_code == 302 and not Article.objects.exists()
     assert dashboard(DashboardFilters())["reviewers"] == []
     assert not DailyRollup.objects.exclude(verified=0, disputed=0, unclear=0).exists()
+
+
+def test_the_bars_titles_are_the_days_as_the_date_filter_writes_them():
+    days = [date(2027, 12, 25) + timedelta(days=i) for i in range(500)]  # a leap day too
+    assert day_titles(days) == [date_format(day, "j M") for day in days]
+    assert day_titles(days, weekday=True) == [date_format(day, "D j M") for day in days]
+    assert day_titles([date(2028, 2, 29)], weekday=True) == ["Tue 29 Feb"]
 
 
 def test_dashboard_hangs_off_the_admin_site():
