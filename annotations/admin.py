@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import rollups
 from .access import can_export, can_import, export_scope
 from .annotating import (
     InvalidAnnotation,
@@ -204,10 +205,25 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        moved = change and "project" in form.changed_data
+        if moved:  # its labels leave the old project's daily rollups for the new one's
+            rollups.withdraw(Article.objects.filter(pk=obj.pk))
         super().save_model(request, obj, form, change)
+        if moved:
+            rollups.restore(Article.objects.filter(pk=obj.pk))
         # The target is the article's own, else its project's: a move can change it too.
         if {"review_target", "project"} & set(form.changed_data):
             refresh(Article.objects.filter(pk=obj.pk))  # progress counts against the new target
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            rollups.withdraw(Article.objects.filter(pk=obj.pk))  # its labels go with it
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            rollups.withdraw(queryset)
+            super().delete_queryset(request, queryset)
 
     @admin.display(ordering="n_verified", description="verified")
     def verified(self, article):

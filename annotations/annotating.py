@@ -77,7 +77,7 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
                         sentence=sentence, reviewer=reviewer,
                         **_first_label(sentence, reviewer, values["label"]), **values,
                     )
-                    apply_change(sentence.pk, {created.label: +1})
+                    apply_change(sentence.pk, {created.label: +1}, created)
                     return created, True
             except IntegrityError:
                 # Another request created it first: treat ours as an update of theirs.
@@ -85,7 +85,7 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
         if version is not None and version != annotation.version:
             raise StaleVersion(annotation)
         if annotation.label != values["label"]:
-            apply_change(sentence.pk, {annotation.label: -1, values["label"]: +1})
+            apply_change(sentence.pk, {annotation.label: -1, values["label"]: +1}, annotation)
             if sees_others_after_labeling(reviewer, sentence.article.project):
                 annotation.changed_after_reveal = True
         for field, value in values.items():
@@ -123,7 +123,7 @@ def delete_annotation(*, sentence, reviewer, version=None):
         if version is not None and version != annotation.version:
             raise StaleVersion(annotation)
         annotation.delete()
-        apply_change(sentence.pk, {annotation.label: -1})
+        apply_change(sentence.pk, {annotation.label: -1}, annotation)
         return True
 
 

@@ -2,11 +2,12 @@
 rebuild them.
 
 Pages read counts kept beside the annotations rather than group the annotations on each
-visit: each sentence's label counts, each article's tally (see `tallies`). The services
-move them in the transaction of every change. `DERIVED` lists them in the order each is
-built from the ones before; `check` and `rebuild` (and `manage.py rebuild_counts`) run
-the whole list, so a new derived count, such as a rollup, registers here and nowhere
-else. Each works on a batch of articles: what those articles' annotations make.
+visit: each sentence's label counts, each article's tally (see `tallies`), each project's
+daily rollups (see `rollups`). The services move them in the transaction of every change.
+`DERIVED` lists them in the order each is built from the ones before; `check` and
+`rebuild` (and `manage.py rebuild_counts`) run the whole list, so a new derived count
+registers here and nowhere else. Each works on a batch of articles (what those articles'
+annotations make) or, for a count kept per project, of projects.
 """
 
 import operator
@@ -20,18 +21,23 @@ from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from . import tallies
-from .models import Annotation, Article, Label, Sentence
+from . import rollups, tallies
+from .models import Annotation, Article, Label, Project, Sentence
 
 LABELS = Label.values
 
 
-class Drift(NamedTuple):
-    """A derived count of one article that differs from what its annotations make.
-    `stored` is None where no row is stored; `sentences`, for per-sentence counts, how
-    many of the article's sentences differ (`stored` and `expected` are then their sums)."""
+ARTICLE, PROJECT = "article", "project"
 
-    article_id: int
+
+class Drift(NamedTuple):
+    """A derived count of one article (or project, `per`) that differs from what its
+    annotations make. `stored` is None where no row is stored; `sentences`, for per-sentence
+    counts, how many of the article's sentences differ (`stored` and `expected` are then
+    their sums)."""
+
+    per: str
+    id: int
     count: str
     field: str
     stored: float | None
@@ -41,13 +47,15 @@ class Drift(NamedTuple):
 
 @dataclass(frozen=True)
 class Derived:
-    """`drift(articles)` yields (article_id, field, stored, expected[, sentences]) where
-    the count differs, reading only; `rebuild(articles)` rewrites it from what it is built
-    from, under the sentences' locks (`tallies.lock_sentences`), which the caller holds."""
+    """`drift(batch)` yields (id, field, stored, expected[, sentences]) where the count of
+    an article of the batch (of a project, for a count kept `per` project) differs, reading
+    only; `rebuild(batch)` rewrites it from what it is built from, under the locks of the
+    batch's sentences (`tallies.lock_sentences`), which the caller holds."""
 
     name: str
     drift: Callable[..., Iterable[tuple]]
     rebuild: Callable[..., object]
+    per: str = ARTICLE
 
 
 def label_count_drift(articles):
@@ -98,41 +106,54 @@ def recount_labels(articles):
     Sentence.objects.filter(article__in=articles).update(**counts)
 
 
-# Each is built from the ones before it; a rollup over the tallies comes after them.
+# Each is built from the ones before it: the rollups from the sentences' label counts.
 DERIVED = (
     Derived("sentence label counts", drift=label_count_drift, rebuild=recount_labels),
     Derived("article tallies", drift=tallies.drift, rebuild=tallies.refresh),
+    Derived("daily rollups", drift=rollups.drift, rebuild=rollups.refresh, per=PROJECT),
 )
 
 
-def check(articles):
-    """The drift of every derived count of `articles`, as Drift rows. Reads one consistent
-    state of the database; on PostgreSQL without a lock, so saves go on meanwhile (SQLite
-    queues the transaction with the writers)."""
+def check(batch):
+    """The drift of every derived count of `batch` (articles, or projects for the counts
+    kept per project), as Drift rows. Reads one consistent state of the database; on
+    PostgreSQL without a lock, so saves go on meanwhile (SQLite queues the transaction
+    with the writers)."""
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        return _drift(articles)
+        return _drift(batch)
 
 
-def rebuild(articles=None):
-    """Rebuild every derived count of `articles` (default: all) from their annotations, in
-    one transaction; return the drift it repaired. Locks the articles' sentences first
-    (see `tallies.lock_sentences`): labels saved meanwhile wait, and are counted."""
-    articles = Article.objects.all() if articles is None else articles
+def rebuild(batch=None):
+    """Rebuild every derived count of `batch` (articles, or projects for the counts kept
+    per project; default: every article, then every project) from their annotations, in
+    one transaction; return the drift it repaired. Locks the batch's sentences first (see
+    `tallies.lock_sentences`): labels saved meanwhile wait, and are counted."""
+    if batch is None:
+        with transaction.atomic():
+            return rebuild(Article.objects.all()) + rebuild(Project.objects.all())
     with transaction.atomic():
-        tallies.lock_sentences(articles)
-        drift = _drift(articles)
+        tallies.lock_sentences(
+            batch if _per(batch) == ARTICLE else Article.objects.filter(project__in=batch)
+        )
+        drift = _drift(batch)
         for derived in DERIVED:
-            derived.rebuild(articles)
+            if derived.per == _per(batch):
+                derived.rebuild(batch)
     return drift
 
 
-def _drift(articles):
-    return [Drift(row[0], derived.name, *row[1:])
-            for derived in DERIVED for row in derived.drift(articles)]
+def _per(batch):
+    return PROJECT if batch.model is Project else ARTICLE
+
+
+def _drift(batch):
+    return [Drift(derived.per, row[0], derived.name, *row[1:])
+            for derived in DERIVED if derived.per == _per(batch)
+            for row in derived.drift(batch)]
 
 
 def batches(size):

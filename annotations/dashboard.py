@@ -2,23 +2,24 @@
 
 State (totals, progress, label mix, agreement, the articles and sentences to look at)
 reads the articles' tallies (one row an article); activity (output per day, the last 7 days,
-each reviewer's shares and agreement with the others) reads the annotations created in
-the chosen date range, grouped by reviewer, label and day.
+each reviewer's shares and agreement with the others) reads the projects' daily rollups in
+the chosen date range (a row per day, reviewer and label), or for one article its labels
+themselves (see `rollups.activity`).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Case, Count, F, FloatField, Sum, Value, When
-from django.db.models.functions import Cast, Greatest, TruncDate
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models.functions import Cast, Greatest
 from django.utils import timezone
 
+from . import rollups
 from .agreement import LABELS, alpha, labels_on, marginals_of
 from .agreement import summary as agreement_summary
-from .models import Annotation, Article, ArticleTally, Sentence, Verdict, review_target_of
-from .tallies import SUMMED, coincidences_of
+from .models import Article, ArticleTally, Sentence, Verdict, review_target_of
+from .tallies import PAIRS, SUMMED, coincidences_of, field
 
 SLOWEST_ARTICLES = 15
 MOST_DISPUTED = 10
@@ -104,7 +105,11 @@ def dashboard(filters: DashboardFilters):
         ],
         "most_disputed": most_disputed,
         "split_sentences": _split_sentences([row["id"] for row in most_disputed]),
-        **_activity(articles, since, until, overall["marginals"]),
+        **_activity(
+            rollups.activity(since, until, project=filters.project,
+                             articles=articles if filters.article else None),
+            since, until, overall["marginals"],
+        ),
     }
 
 
@@ -158,37 +163,11 @@ def _split_sentences(article_ids):
     )
 
 
-def _activity(articles, since, until, marginals):
+def _activity(rows, since, until, marginals):
     """Output per day and per reviewer in [since, until], with each reviewer's agreement
-    with the others on the labels they gave then.
-
-    One query grouped by reviewer, label and day. A label c on a sentence with counts n
-    pairs with n_k - [k == c] other labels k, each pair weighing 1/(m-1).
+    with the others on the labels they gave then, from `rows` per reviewer and day
+    (`rollups.activity`).
     """
-    n, m = labels_on("sentence__")
-    pairable = GreaterThanOrEqual(m, 2)
-    per_pair = Cast(Value(1.0), FloatField()) / Cast(m - 1, FloatField())
-    rows = (
-        Annotation.objects.filter(
-            sentence__article__in=articles,
-            created_at__gte=_start_of(since),
-            created_at__lt=_start_of(until + timedelta(days=1)),
-        )
-        .order_by()
-        .annotate(day=TruncDate("created_at"))
-        .values("reviewer_id", "reviewer__username", "label", "day")
-        .annotate(
-            labels=Count("pk"),
-            **{f"with_{k}": Sum(Cast(n[k], FloatField()) * per_pair, filter=pairable)
-               for k in LABELS},
-            with_self=Sum(per_pair, filter=pairable),
-            agreeing=Sum(
-                Case(*[When(label=c, then=n[c] - 1) for c in LABELS], default=Value(0)),
-                filter=pairable,
-            ),
-            pairs=Sum(m - 1, filter=pairable),
-        )
-    )
     days = [since + timedelta(days=i) for i in range((until - since).days + 1)]
     week = until - timedelta(days=6)
     daily = dict.fromkeys(days, 0)
@@ -198,18 +177,17 @@ def _activity(articles, since, until, marginals):
     })
     for row in rows:
         who = reviewers[row["reviewer__username"]]
-        c = row["label"]
-        daily[row["day"]] += row["labels"]
-        who["daily"][row["day"]] += row["labels"]
-        who["labels"][c] += row["labels"]
-        who["last_7_days"] += row["labels"] if row["day"] >= week else 0
-        for k in LABELS:
-            # Half each way, so that the reviewer's matrix is symmetric like the whole's.
-            value = (row[f"with_{k}"] or 0) - ((row["with_self"] or 0) if k == c else 0)
-            who["o"][c, k] += value / 2
-            who["o"][k, c] += value / 2
-        who["agreeing"] += row["agreeing"] or 0
-        who["pairs"] += row["pairs"] or 0
+        labels = sum(row[c] for c in LABELS)
+        daily[row["day"]] += labels
+        who["daily"][row["day"]] += labels
+        who["last_7_days"] += labels if row["day"] >= week else 0
+        for c in LABELS:
+            who["labels"][c] += row[c]
+        for c, k in PAIRS:
+            who["o"][c, k] += row[field(c, k)]
+            who["o"][k, c] += row[field(c, k)] if c != k else 0
+        who["agreeing"] += row["agreeing"]
+        who["pairs"] += row["pairs"]
     return {
         "days": days,
         "daily": [daily[day] for day in days],
@@ -229,6 +207,3 @@ def _activity(articles, since, until, marginals):
         ],
     }
 
-
-def _start_of(day):
-    return timezone.make_aware(datetime.combine(day, time.min))

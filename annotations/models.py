@@ -281,3 +281,45 @@ class ArticleTally(models.Model):
 
     def __str__(self):
         return f"tally of article {self.article_id}"
+
+
+class DailyRollup(models.Model):
+    """Running sums of the labels one reviewer gave on one day (the day each was first
+    given, in TIME_ZONE) to the sentences of one project: what the dashboard's activity
+    figures add up, so that a period reads a row per day and reviewer instead of grouping
+    every label. Moved by `rollups.apply_change` in the same transaction as every label
+    change; `rollups.refresh` rebuilds them.
+
+    verified, disputed and unclear count the labels as they are now; the rest are the sums
+    behind the reviewer's agreement with the others on those labels (see `rollups`): o_* the
+    coincidences of their pairs (symmetric, o_vd = o_dv), pairs the pairs, agreeing those
+    that match. A row can fall to no labels; its sums are then zero.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    verified = models.IntegerField(db_default=0)
+    disputed = models.IntegerField(db_default=0)
+    unclear = models.IntegerField(db_default=0)
+    pairs = models.BigIntegerField(db_default=0)
+    agreeing = models.BigIntegerField(db_default=0)
+    o_vv = models.FloatField(db_default=0.0)
+    o_dd = models.FloatField(db_default=0.0)
+    o_uu = models.FloatField(db_default=0.0)
+    o_vd = models.FloatField(db_default=0.0)
+    o_vu = models.FloatField(db_default=0.0)
+    o_du = models.FloatField(db_default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "day", "reviewer"], name="rollup_one_row_per_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"labels of {self.reviewer_id} on {self.day}"

@@ -48,10 +48,11 @@ def terms(counts, target):
     return result
 
 
-def apply_change(sentence_id, deltas):
-    """Move a sentence's label counts by `deltas` ({label: +1/-1}) and its article's tally
-    by the difference it makes. Locks the sentence: changes to it are applied one by one,
-    and wait for a rebuild that holds it (see `lock_sentences`)."""
+def apply_change(sentence_id, deltas, annotation):
+    """Move a sentence's label counts by `deltas` ({label: +1/-1}), a change of
+    `annotation`'s label, and its article's tally and its project's rollups by the
+    difference it makes. Locks the sentence: changes to it are applied one by one, and wait
+    for a rebuild that holds it (see `lock_sentences`)."""
     sentence = (
         Sentence.objects.select_for_update()
         .only("article_id", "verified_count", "disputed_count", "unclear_count")
@@ -76,6 +77,10 @@ def apply_change(sentence_id, deltas):
         ArticleTally.objects.filter(article_id=sentence.article_id).update(
             **{name: F(name) + change for name, change in moves.items()}
         )
+    from . import rollups  # which imports this module
+
+    rollups.apply_change(project_id=article.project_id, sentence_id=sentence_id,
+                         annotation=annotation, before=before, after=after)
 
 
 def drift(articles):

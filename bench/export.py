@@ -67,19 +67,15 @@ def populate(project_slug, annotations, first_article):
         )
         for i, reviewer in enumerate(reviewers):
             note = NOTES[i % len(NOTES)]
-            label = (
-                "CASE (s.id + %s) %% 3 WHEN 0 THEN 'verified' WHEN 1 THEN 'disputed' "
-                "ELSE 'unclear' END"
-            )
             cursor.execute(
                 "INSERT INTO annotations_annotation (sentence_id, reviewer_id, label, note, "
                 "evidence, created_at, updated_at, version, first_label, changed_after_reveal) "
-                f"SELECT s.id, %s, {label}, %s, "
-                "'[\"https://example.org/evidence\"]', %s, %s, 1, "
-                f"{label}, FALSE "
+                "SELECT id, %s, label, %s, '[\"https://example.org/evidence\"]', %s, %s, 1, "
+                "label, false FROM (SELECT s.id, CASE (s.id + %s) %% 3 WHEN 0 THEN 'verified' "
+                "WHEN 1 THEN 'disputed' ELSE 'unclear' END AS label "
                 "FROM annotations_sentence s JOIN annotations_article a ON a.id = s.article_id "
-                "WHERE a.project_id = %s",
-                [reviewer, i, note, now, now, i, project.pk],
+                "WHERE a.project_id = %s) AS labeled",
+                [reviewer, note, now, now, i, project.pk],
             )
     rebuild(project.articles.all())
     if connection.vendor == "postgresql":

@@ -2,15 +2,17 @@
 from them or checked against them."""
 
 import random
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
 from annotations import counts
 from annotations.annotating import delete_annotation, save_annotation
-from annotations.models import Annotation, Article, ArticleTally
+from annotations.models import Annotation, Article, ArticleTally, DailyRollup, Project
 from annotations.tallies import refresh
 from tests.factories import assert_no_drift, make_article, make_project
 
@@ -40,6 +42,10 @@ def desk(alice, bob):
     return first, second
 
 
+def today():
+    return timezone.localdate()
+
+
 def sql(statement, *params):
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -47,7 +53,8 @@ def sql(statement, *params):
 
 def test_no_drift_exits_zero(desk):
     assert run("--check") == (
-        0, "No drift in 2 articles (sentence label counts, article tallies).\n"
+        0, "No drift in 2 articles (sentence label counts, article tallies) and 2 projects "
+        "(daily rollups).\n"
     )
 
 
@@ -70,7 +77,15 @@ def test_drift_written_in_sql_is_reported_per_article(desk, alice):
         "(+1)",
         f"Article {second.pk} ('Second'):",
         "  article tallies: reviews_done: 7 stored, 2 from the annotations (+5)",
-        "Drift in 2 of 2 articles; `manage.py rebuild_counts` rebuilds their counts.",
+        f"Project {first.project_id} ('desk'):",
+        # alice's label is gone, and bob's no longer pairs with it.
+        f"  daily rollups: verified ({today()}, alice): 2 stored, 1 from the annotations "
+        f"(+1); pairs ({today()}, alice): 2 stored, 1 from the annotations (+1); o_vd "
+        f"({today()}, alice): 1 stored, 0.5 from the annotations (+0.5); pairs ({today()}, "
+        f"bob): 2 stored, 1 from the annotations (+1); o_vd ({today()}, bob): 1 stored, 0.5 "
+        "from the annotations (+0.5)",
+        "Drift in 2 of 2 articles and 1 of 2 projects; `manage.py rebuild_counts` rebuilds "
+        "their counts.",
     ]
     assert run("--check")[0] == 1  # the check changed nothing
 
@@ -96,7 +111,8 @@ def test_a_rebuild_repairs_drift_written_in_sql(desk, alice):
 
     assert status == 0
     assert output.endswith(
-        "Rebuilt the sentence label counts, article tallies of 2 articles; 2 had drifted.\n"
+        "Rebuilt the sentence label counts, article tallies of 2 articles; 2 had drifted. "
+        "Rebuilt the daily rollups of 2 projects; 1 had drifted.\n"
     )
     assert f"Article {first.pk} ('First'):\n  sentence label counts: unclear_count on 3 " \
         "sentences: 12 stored, 0 from the annotations (+12)" in output
@@ -115,6 +131,41 @@ def test_every_article_is_checked_whatever_the_batch(desk):
     assert status == 1
     assert f"Article {third.pk} ('Third')" in output and "Drift in 1 of 3 articles" in output
     assert run("--check", "--batch-size", "0") == (1, "--batch-size must be at least 1")
+
+
+def test_rollup_drift_written_in_sql_is_reported_per_project_and_rebuilt(desk, alice, bob):
+    """Rows changed by hand, and a label moved to another day behind the services' back."""
+    first, second = desk
+    project = first.project
+    rows = DailyRollup.objects.filter(project=project)
+    sql("UPDATE annotations_dailyrollup SET agreeing = 5 WHERE reviewer_id = %s", bob.pk)
+    moved = Annotation.objects.get(sentence__article=second, reviewer=alice)  # to another day
+    sql("UPDATE annotations_annotation SET created_at = %s WHERE id = %s",
+        moved.created_at - timedelta(days=3), moved.pk)
+    before = today() - timedelta(days=3)
+
+    status, output = run("--check")
+
+    assert status == 1
+    assert output.splitlines() == [
+        f"Project {project.pk} ('desk'):",
+        f"  daily rollups: verified ({before}, alice): none stored, 1 from the annotations; "
+        f"pairs ({before}, alice): none stored, 1 from the annotations; o_vd ({before}, "
+        f"alice): none stored, 0.5 from the annotations; verified ({today()}, alice): 2 "
+        f"stored, 1 from the annotations (+1); pairs ({today()}, alice): 2 stored, 1 from the "
+        f"annotations (+1); o_vd ({today()}, alice): 1 stored, 0.5 from the annotations "
+        f"(+0.5); agreeing ({today()}, bob): 5 stored, 0 from the annotations (+5)",
+        "Drift in 0 of 2 articles and 1 of 2 projects; `manage.py rebuild_counts` rebuilds "
+        "their counts.",
+    ]
+    assert run()[0] == 0
+    assert run("--check")[0] == 0
+    assert sorted(rows.values_list("day", "reviewer__username", "verified", "disputed",
+                                   "agreeing", "pairs", "o_vd")) == [
+        (before, "alice", 1, 0, 0, 1, 0.5),
+        (today(), "alice", 1, 0, 0, 1, 0.5),
+        (today(), "bob", 0, 2, 0, 2, 1.0),
+    ]
 
 
 def test_the_check_agrees_with_the_running_sums_and_the_rebuild(alice, bob, judy):
@@ -137,9 +188,12 @@ def test_the_check_agrees_with_the_running_sums_and_the_rebuild(alice, bob, judy
             save_annotation(sentence=sentence, reviewer=reviewer, label=label)
     refresh(Article.objects.filter(pk=articles[0].pk))  # its target changed behind its back
 
-    assert counts.check(Article.objects.all()) == []
+    for batch in (Article.objects.all(), Project.objects.all()):
+        assert counts.check(batch) == []
     refresh()
-    assert counts.check(Article.objects.all()) == []
+    counts.rebuild(Project.objects.all())
+    for batch in (Article.objects.all(), Project.objects.all()):
+        assert counts.check(batch) == []
 
 
 def test_the_tests_drift_check_fails_on_drift(desk):
