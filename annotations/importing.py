@@ -245,7 +245,7 @@ def store_article(cleaned, *, imported_by=None):
                 imported_by=imported_by,
                 **cleaned,
             )
-            spans = split_sentences(body)
+            spans = split_sentences(body, article.language)
             Sentence.objects.bulk_create(
                 Sentence(article=article, position=i, text=body[start:end], start=start, end=end)
                 for i, (start, end) in enumerate(spans)

@@ -65,8 +65,11 @@ _LIST_ITEM_LINE = re.compile(r"(?:\r\n|\r|\n)[^\S\r\n]*(?=(?:\d{1,3}[.)]|[-*•�
 _CLOSERS = "\"”’')]»"
 
 
-def split_sentences(body: str) -> list[tuple[int, int]]:
-    """(start, end) code-point offsets of each sentence of `body`, in order."""
+def split_sentences(body: str, language: str = "en") -> list[tuple[int, int]]:
+    """(start, end) code-point offsets of each sentence of `body`, in order.
+
+    `language` is the article's ISO 639-1 code.
+    """
     spans = []
     for par_start, par_end in paragraph_spans(body):
         paragraph = body[par_start:par_end]
