@@ -1,10 +1,15 @@
 """Saving and removing a reviewer's annotation, safely under concurrent edits."""
 
+import json
+from contextlib import nullcontext
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
-from .access import sees_others_after_labeling
+from .access import is_adjudicator, others_counts, sees_others_after_labeling, visible_sentences
 from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Label
 from .tallies import apply_change
 
@@ -13,6 +18,10 @@ URL_MAX_LENGTH = 2000
 
 class InvalidAnnotation(ValueError):
     """Bad input for an annotation; the message says which field and why."""
+
+
+class SentenceNotFound(Exception):
+    """No such sentence, or none the reviewer may see."""
 
 
 class StaleVersion(Exception):
@@ -57,6 +66,16 @@ def clean_annotation(*, label, note, evidence):
     return {"label": label, "note": note, "evidence": clean_evidence(evidence)}
 
 
+class Saved(NamedTuple):
+    """A label as saved (`save_label`): the annotation, whether it is new, its sentence's
+    article, and what the reviewer may now see of the others' labels (`others_counts`)."""
+
+    annotation: Annotation
+    created: bool
+    article_id: int
+    others: dict | None
+
+
 def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=None):
     """Create or update the reviewer's annotation; return (annotation, created).
 
@@ -66,6 +85,83 @@ def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=
     `changed_after_reveal`; `first_label` keeps the first label ever given.
     """
     values = clean_annotation(label=label, note=note, evidence=evidence)
+    if connection.vendor == "postgresql":
+        saved = _save_in_postgres(sentence.pk, reviewer, values, version, check=False)
+        return saved.annotation, saved.created
+    return _save_portable(sentence, reviewer, values, version)
+
+
+def save_label(*, sentence_id, reviewer, label, note="", evidence=(), version=None):
+    """`save_annotation` on the sentence `sentence_id` if `reviewer` (who holds a role) may
+    see it, else SentenceNotFound; return a Saved. On PostgreSQL in one statement (the
+    function of migration 0012), which checks who may see the sentence too."""
+    values = clean_annotation(label=label, note=note, evidence=evidence)
+    if connection.vendor == "postgresql":
+        return _save_in_postgres(sentence_id, reviewer, values, version, check=True)
+    sentence = (
+        visible_sentences(reviewer).select_related("article__project")
+        .filter(pk=sentence_id).first()
+    )
+    if sentence is None:
+        raise SentenceNotFound(sentence_id)
+    annotation, created = _save_portable(sentence, reviewer, values, version)
+    return Saved(annotation, created, sentence.article_id, others_counts(reviewer, sentence))
+
+
+_SAVE = "SELECT * FROM factcheck_save_annotation(" + ", ".join(["%s"] * 11) + ")"
+
+
+def _save_in_postgres(sentence_id, reviewer, values, version, *, check):
+    """`_save_portable`, step for step, in the database: one round trip (two for a 409, to
+    read what is stored). `check`: refuse (SentenceNotFound) a sentence `reviewer` may not
+    see, as `visible_sentences` does."""
+    now = timezone.now()
+    adjudicator = is_adjudicator(reviewer)
+    params = [
+        sentence_id, reviewer.pk, values["label"], values["note"],
+        json.dumps(values["evidence"]), version, adjudicator, check, _history_user_id(), now,
+        timezone.get_default_timezone_name(),
+    ]
+    try:
+        # Inside a transaction, a savepoint keeps a refusal from spoiling it; outside, the
+        # statement is a transaction of its own.
+        inner = transaction.atomic() if connection.in_atomic_block else nullcontext()
+        with inner, connection.cursor() as cursor:
+            cursor.execute(_SAVE, params)
+            row = cursor.fetchone()
+    except DatabaseError as error:
+        code = getattr(error.__cause__, "sqlstate", None)
+        if code == "FC409":
+            raise StaleVersion(
+                Annotation.objects.filter(sentence_id=sentence_id, reviewer=reviewer).first()
+            ) from None
+        if code == "FC404":
+            raise SentenceNotFound(sentence_id) from None
+        raise
+    (pk, created, version, created_at, first_label, changed, article_id, sees, *counts) = row
+    annotation = Annotation(
+        id=pk, sentence_id=sentence_id, reviewer=reviewer, version=version,
+        created_at=created_at, updated_at=now, first_label=first_label,
+        changed_after_reveal=changed, **values,
+    )
+    annotation._state.adding, annotation._state.db = False, connection.alias
+    others = None
+    if sees:  # `others_counts`: the sentence's counts but for the reviewer's own label
+        others = dict(zip(Label.values, counts, strict=True))
+        others[values["label"]] -= 1
+    return Saved(annotation, created, article_id, others)
+
+
+def _history_user_id():
+    """Who simple-history records as making a change now: the signed-in user of the
+    request being answered (its middleware), else nobody."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def _save_portable(sentence, reviewer, values, version):
+    """`save_annotation` through the ORM, on any database."""
     with transaction.atomic():
         annotation = _locked(sentence, reviewer)
         if annotation is None:

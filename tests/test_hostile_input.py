@@ -220,7 +220,7 @@ def test_database_errors_are_a_503_that_says_retry(alice, monkeypatch):
     def down(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(views, "save_annotation", down)
+    monkeypatch.setattr(views, "save_label", down)
     sentence = make_article().sentences.first()
     response = api(alice).put(
         f"/api/sentences/{sentence.pk}/annotation/", {"label": "verified"}, format="json"

@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,14 +15,13 @@ from rest_framework.views import APIView
 
 from ..access import (
     export_scope,
-    others_counts,
     visible_annotations,
     visible_articles,
     visible_projects,
     visible_sentences,
 )
 from ..adjudicating import clear_verdict, set_verdict
-from ..annotating import delete_annotation, save_annotation
+from ..annotating import SentenceNotFound, delete_annotation, save_label
 from ..claimreview import claim_reviews
 from ..exporting import CONTENT_TYPES, gather, stream_export
 from ..importing import import_article
@@ -160,14 +159,13 @@ class MyAnnotation(APIView):
     def put(self, request, pk):
         data = serializers.AnnotationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        sentence = self.get_sentence()
-        annotation, created = save_annotation(
-            sentence=sentence, reviewer=request.user, **data.validated_data
-        )
-        annotation.others = others_counts(request.user, sentence)
+        try:
+            saved = save_label(sentence_id=pk, reviewer=request.user, **data.validated_data)
+        except SentenceNotFound:
+            raise Http404 from None
         return Response(
-            serializers.SavedAnnotationSerializer(annotation).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+            serializers.saved_annotation_data(saved),
+            status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK,
         )
 
     @extend_schema(parameters=[serializers.VersionQuerySerializer], responses={204: None})
