@@ -11,3 +11,7 @@ class AnnotationsConfig(AppConfig):
         from .converters import IdConverter
 
         register_converter(IdConverter, "id")  # before any URLconf uses <id:...>
+
+        from .api.authentication import connect_signals
+
+        connect_signals()

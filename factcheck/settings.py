@@ -267,10 +267,14 @@ STORAGES = {
 # Without collectstatic: WhiteNoise finds the files where they are and sees them change.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or LOCAL
 
+# Seconds each worker process keeps a token's user and roles (annotations.api.authentication):
+# a revoked token or a role taken away reaches every worker within this time.
+ACCESS_CACHE_SECONDS = envint("ACCESS_CACHE_SECONDS", 5)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its WWW-Authenticate header makes unauthenticated calls a 401.
-        "rest_framework.authentication.TokenAuthentication",
+        "annotations.api.authentication.CachedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -103,6 +103,14 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def no_remembered_tokens():
+    """Each test starts with no token sign-in remembered (annotations.api.authentication)."""
+    from annotations.api.authentication import forget_all
+
+    forget_all()
+
+
 @pytest.fixture
 def one_throttle_window(monkeypatch):
     """Throttles count requests in windows of the clock (annotations.limits.hit), and a
