@@ -1,10 +1,12 @@
 """Import speed: sentences per second through the import service, on one database.
 
-    .venv/bin/python bench/imports.py sqlite|postgres [--articles 3000] [--paragraph-kb KB ...]
+    .venv/bin/python bench/imports.py sqlite|postgres [--articles 3000] [--processes N]
+        [--paragraph-kb KB ...]
 
 Builds news-like articles (about 20 sentences each, paragraphs, abbreviations, quotes),
-imports them in one all-or-nothing batch as `import_articles` does, and prints
-articles/s and sentences/s. With --paragraph-kb, then imports one article of a single
+imports them in one all-or-nothing batch as `import_articles` does (split in --processes
+worker processes, default: the cores, as that command), and prints articles/s and
+sentences/s. With --paragraph-kb, then imports one article of a single
 paragraph of each size (the same sentences run together, as `POST /api/articles/` would)
 and prints its time (--articles 0 skips the batch). Run once per database: Django settings
 are per process.
@@ -57,22 +59,26 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database", choices=["sqlite", "postgres"])
     parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--processes", type=int, default=None, metavar="N")
     parser.add_argument("--paragraph-kb", type=int, nargs="*", default=[], metavar="KB")
     args = parser.parse_args()
     records = make_articles(args.articles)
     with throwaway_database(args.database):
         from annotations.importing import import_article, import_records
         from annotations.models import Sentence
+        from annotations.segmentation import available_cores
+
+        processes = args.processes or available_cores()
 
         if records:
             started = time.perf_counter()
-            import_records(records)
+            import_records(records, processes=processes)
             seconds = time.perf_counter() - started
             sentences = Sentence.objects.count()
             print(
                 f"{args.database}: {args.articles} articles, {sentences} sentences in "
                 f"{seconds:.1f} s = {args.articles / seconds:,.0f} articles/s, "
-                f"{sentences / seconds:,.0f} sentences/s",
+                f"{sentences / seconds:,.0f} sentences/s ({processes} processes splitting)",
                 flush=True,
             )
         for kilobytes in args.paragraph_kb:

@@ -11,6 +11,14 @@ from annotations.importing import (
     read_records,
 )
 from annotations.models import DEFAULT_PROJECT_SLUG, Sentence
+from annotations.segmentation import available_cores
+
+
+def _positive(value):
+    number = int(value)
+    if number < 1:
+        raise ValueError(value)
+    return number
 
 
 class Command(BaseCommand):
@@ -25,15 +33,25 @@ class Command(BaseCommand):
             "--project", default=DEFAULT_PROJECT_SLUG, help="project slug (default: default)"
         )
         parser.add_argument("--title", help="title of a .txt article (default: its first line)")
+        parser.add_argument(
+            "--processes",
+            type=_positive,
+            default=available_cores(),
+            metavar="N",
+            help="processes that split the articles into sentences (default: the cores, "
+            f"here {available_cores()})",
+        )
 
-    def handle(self, *, files, project, title, **options):
+    def handle(self, *, files, project, title, processes, **options):
         try:
             records = [pair for path in files for pair in read_records(path, title=title)]
             target = get_project(project)
             with tqdm(
                 total=len(records), unit="article", disable=None, file=sys.stderr
             ) as bar:
-                results = import_records(records, project=target, progress=bar.update)
+                results = import_records(
+                    records, project=target, progress=bar.update, processes=processes
+                )
         except InvalidRecords as error:
             if len(error.errors) == 1:
                 raise CommandError(f"{error.errors[0]}. Nothing was imported.") from None
