@@ -10,19 +10,24 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from annotations import importing, segmentation
 from annotations.exporting import ExportFilters, _python_chunks, export_query, gather, stream_export
 from annotations.importing import (
     InvalidArticle,
     content_hash,
     derive_title,
     import_article,
+    import_records,
     read_records,
+    split_bucket,
 )
-from annotations.models import Article, Project, Sentence
-from tests.factories import api, make_article, make_project
+from annotations.models import Article, ArticleTally, Project, Sentence
+from tests.factories import api, assert_no_drift, make_article, make_project
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 DEMO_BODY = (DEMO / "ukraine-peace-plan-talks.txt").read_text(encoding="utf-8")
@@ -502,3 +507,149 @@ def test_admin_import_links_each_imported_article(client, staff):
     # Shown once: a reload of the page does not list them again.
     assert f'href="/articles/{first.pk}/"' not in client.get(
         "/admin/annotations/article/import/").content.decode()
+
+
+# --- batches: split in worker processes, stored in bulk, all or nothing ---------------
+
+NEWS = [
+    DEMO_BODY,
+    "Dr. Smith arrived at 9 a.m. Tuesday. “Is this it?” she asked.\n\nNo, it was not.",
+    "Officials said the U.S. plan had 28 points. Critics, e.g. the opposition, disagreed.",
+]
+
+
+def batch(count):
+    """`count` distinct news-like records, as read_records gives them."""
+    return [
+        (f"batch.jsonl line {n + 1}", {"body": f"{NEWS[n % len(NEWS)]}\n\nItem {n} ends here."})
+        for n in range(count)
+    ]
+
+
+def stored_sentences():
+    return list(
+        Sentence.objects.order_by("article__content_hash", "position").values_list(
+            "article__content_hash", "position", "text", "start", "end"
+        )
+    )
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_batch_stores_what_one_article_at_a_time_stores(monkeypatch, processes):
+    monkeypatch.setattr(segmentation, "PARALLEL_MIN_CHARS", 0)
+    monkeypatch.setattr(importing, "STORED_AT_A_TIME", 4)  # several bulk batches
+    records = batch(10)
+    for _, record in records:
+        import_article(**record)
+    one_by_one = stored_sentences()
+    tallies = dict(ArticleTally.objects.values_list("article__content_hash", "sentences"))
+    Article.objects.all().delete()
+
+    results = import_records(records, processes=processes)
+
+    assert [result.created for result in results] == [True] * 10
+    assert stored_sentences() == one_by_one
+    assert dict(ArticleTally.objects.values_list("article__content_hash", "sentences")) == (
+        tallies
+    )
+    for result, (_, record) in zip(results, records, strict=True):
+        article = Article.objects.get(pk=result.article.pk)
+        assert article.body == record["body"]
+        assert article.content_hash == content_hash(record["body"])
+        assert article.split_bucket == split_bucket(article.content_hash)
+        assert article.title == derive_title(record["body"])
+    assert_no_drift()
+
+
+def test_a_batch_finds_bodies_already_stored_and_repeated_in_it():
+    old = import_article(body="Already here. Yes.").article
+    other = make_project("other")
+    records = [
+        ("f line 1", {"body": "New one. Yes."}),
+        ("f line 2", {"body": "Already here. Yes."}),
+        ("f line 3", {"body": "New one. Yes."}),
+        ("f line 4", {"body": "New one. Yes.", "project": other.slug}),
+    ]
+    ticks = []
+    results = import_records(records, progress=lambda: ticks.append(1))
+
+    assert [result.created for result in results] == [True, False, False, True]
+    assert results[1].article == old
+    assert results[2].article == results[0].article
+    assert results[3].article.project == other
+    assert len(ticks) == 4
+    assert Article.objects.count() == 3
+    assert_no_drift()
+
+
+def test_a_batch_takes_the_same_queries_whatever_its_length():
+    records = batch(80)
+    with CaptureQueriesContext(connection) as few:
+        import_records(records[:3])
+    with CaptureQueriesContext(connection) as many:
+        import_records(records[3:])
+    assert Article.objects.count() == 80
+    assert len(many) == len(few)
+
+
+def test_a_failure_late_in_a_batch_stores_nothing(monkeypatch):
+    monkeypatch.setattr(importing, "STORED_AT_A_TIME", 3)
+    real, calls = importing._insert_sentences, []
+
+    def fail_on_the_third_batch(articles, spans):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        real(articles, spans)
+
+    monkeypatch.setattr(importing, "_insert_sentences", fail_on_the_third_batch)
+    with pytest.raises(RuntimeError):
+        import_records(batch(10))
+    assert not Article.objects.exists()
+    assert not Sentence.objects.exists()
+
+
+def test_a_body_stored_meanwhile_by_someone_else_stands(monkeypatch):
+    """Between the look-up and the insert another import stored one of the bodies."""
+    theirs = import_article(body="New one. Yes.").article
+    monkeypatch.setattr(importing, "_existing_articles", lambda checked, digests: {})
+    records = [("f line 1", {"body": "Other. Yes."}), ("f line 2", {"body": "New one. Yes."})]
+    results = import_records(records)
+    assert [result.created for result in results] == [True, False]
+    assert results[1].article == theirs
+    assert Article.objects.count() == 2
+    assert_no_drift()
+
+
+def test_a_batch_splits_each_body_in_its_own_language(monkeypatch):
+    given = []
+
+    def split_many(texts, *, processes):
+        texts = list(texts)
+        given.extend(language for _, language in texts)
+        return [segmentation.split_sentences(body, language) for body, language in texts]
+
+    monkeypatch.setattr(importing, "split_many", split_many)
+    import_records([
+        ("f line 1", {"body": "Eins. Zwei.", "language": "de"}),
+        ("f line 2", {"body": "One. Two."}),
+    ])
+    assert given == ["de", "en"]
+
+
+def test_command_splits_in_the_processes_asked_for(tmp_path, monkeypatch, capsys):
+    used = []
+    real = importing.split_many
+
+    def split_many(texts, *, processes):
+        used.append(processes)
+        return real(texts, processes=processes)
+
+    monkeypatch.setattr(importing, "split_many", split_many)
+    monkeypatch.setattr(segmentation, "PARALLEL_MIN_CHARS", 0)
+    lines = "\n".join(json.dumps(record) for _, record in batch(12))
+    call_command("import_articles", "--processes", "2", write(tmp_path, "a.jsonl", lines))
+    assert used == [2]
+    assert capsys.readouterr().out.startswith("12 created (")
+    with pytest.raises(CommandError, match="--processes"):
+        call_command("import_articles", "--processes", "0", write(tmp_path, "b.jsonl", lines))

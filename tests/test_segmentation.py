@@ -1,5 +1,7 @@
 import json
+import multiprocessing
 import re
+import threading
 from pathlib import Path
 
 import pysbd
@@ -10,7 +12,7 @@ from pysbd.lang.english import English
 from pysbd.lists_item_replacer import ListItemReplacer
 
 from annotations import fast_pysbd, segmentation
-from annotations.segmentation import paragraph_spans, split_sentences
+from annotations.segmentation import paragraph_spans, split_many, split_sentences
 from tests.segmentation_cases import HELD_OUT_CASES, TRICKY_CASES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -445,3 +447,47 @@ def test_fast_pysbd_steps_rewrite_the_text_as_pysbds_do(text):
     assert fast_pysbd._AbbreviationReplacer(text, fast_pysbd._English).replace() == (
         English.AbbreviationReplacer(text, English).replace()
     )
+
+
+# --- split_many: a batch, in worker processes ---------------------------------------
+
+MANY = [(part, "en") for part in JOINABLE_PARTS]
+
+
+def test_split_many_splits_each_text_as_split_sentences_does_in_worker_processes(monkeypatch):
+    monkeypatch.setattr(segmentation, "PARALLEL_MIN_CHARS", 0)
+    results = split_many(MANY, processes=2)
+    first = next(results)
+    assert len(multiprocessing.active_children()) == 2
+    assert [first, *results] == [split_sentences(text) for text, _ in MANY]
+    assert not multiprocessing.active_children()
+
+
+def test_split_many_stays_in_this_process_for_a_small_batch():
+    results = split_many(MANY[:5], processes=2)
+    first = next(results)
+    assert not multiprocessing.active_children()
+    assert [first, *results] == [split_sentences(text) for text, _ in MANY[:5]]
+
+
+def test_split_many_passes_each_text_its_language(monkeypatch):
+    given = []
+    monkeypatch.setattr(
+        segmentation, "split_sentences", lambda body, language: given.append(language) or []
+    )
+    list(split_many([("Eins.", "de"), ("One.", "en")], processes=1))
+    assert given == ["de", "en"]
+
+
+def test_a_worker_does_not_wait_for_a_lock_held_when_it_was_forked(monkeypatch):
+    """A web worker's other thread may be splitting at the moment of the fork."""
+    monkeypatch.setattr(segmentation, "PARALLEL_MIN_CHARS", 0)
+    results = []
+    with segmentation._SEGMENTER_LOCK:
+        worker = threading.Thread(
+            target=lambda: results.extend(split_many(MANY[:4], processes=2)), daemon=True
+        )
+        worker.start()
+        worker.join(timeout=60)
+    assert not worker.is_alive()
+    assert results == [split_sentences(text) for text, _ in MANY[:4]]
