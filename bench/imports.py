@@ -6,13 +6,14 @@
 Builds news-like articles (about 20 sentences each, paragraphs, abbreviations, quotes),
 imports them in one all-or-nothing batch as `import_articles` does (split in --processes
 worker processes, default: the cores, as that command), and prints articles/s and
-sentences/s. With --paragraph-kb, then imports one article of a single
-paragraph of each size (the same sentences run together, as `POST /api/articles/` would)
-and prints its time (--articles 0 skips the batch). Run once per database: Django settings
+sentences/s, with the CPU time it took. With --paragraph-kb, then imports one article of
+a single paragraph of each size (the same sentences run together, as `POST /api/articles/`
+would) and prints its time (--articles 0 skips the batch). Run once per database: Django settings
 are per process.
 """
 
 import argparse
+import os
 import random
 import time
 
@@ -71,14 +72,17 @@ def main():
         processes = args.processes or available_cores()
 
         if records:
-            started = time.perf_counter()
+            started, before = time.perf_counter(), os.times()
             import_records(records, processes=processes)
-            seconds = time.perf_counter() - started
+            seconds, after = time.perf_counter() - started, os.times()
             sentences = Sentence.objects.count()
+            own = after.user + after.system - before.user - before.system
+            workers = sum(after[2:4]) - sum(before[2:4])
             print(
                 f"{args.database}: {args.articles} articles, {sentences} sentences in "
                 f"{seconds:.1f} s = {args.articles / seconds:,.0f} articles/s, "
-                f"{sentences / seconds:,.0f} sentences/s ({processes} processes splitting)",
+                f"{sentences / seconds:,.0f} sentences/s ({processes} processes splitting; "
+                f"CPU: {own:.1f} s in this process, {workers:.1f} s in workers)",
                 flush=True,
             )
         for kilobytes in args.paragraph_kb:
