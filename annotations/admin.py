@@ -31,16 +31,27 @@ IMPORTED_SESSION_KEY = "annotations_imported_articles"
 
 class ImportForm(forms.Form):
     project = forms.ModelChoiceField(Project.objects.order_by("name"), to_field_name="slug")
+    page_url = forms.CharField(
+        required=False, max_length=2000, label="Import from URL",
+        widget=forms.URLInput(attrs={"size": 90, "placeholder": "https://"}),
+        help_text="A news page: its article is fetched and extracted.",
+    )
     file = forms.FileField(
-        required=False, help_text=".txt (one article), .json (an object or a list) or .jsonl"
+        required=False, label="Or upload a file",
+        help_text=".txt (one article), .json (an object or a list), .jsonl or .html (a saved page)",
     )
     body = forms.CharField(
         required=False, strip=False, widget=forms.Textarea(attrs={"rows": 12, "cols": 90}),
         label="Or paste the text",
     )
-    title = forms.CharField(required=False, max_length=500, help_text="For pasted text or a .txt")
+    title = forms.CharField(
+        required=False, max_length=500,
+        help_text="For pasted text, a .txt or a page (default: its first line or the page's)",
+    )
     source = forms.CharField(required=False, max_length=200)
-    url = forms.CharField(required=False, max_length=2000)
+    url = forms.CharField(
+        required=False, max_length=2000, label="Source URL", help_text="Of pasted text"
+    )
     published_at = forms.CharField(required=False, help_text="ISO 8601, e.g. 2025-12-04")
 
     def __init__(self, *args, **kwargs):
@@ -49,13 +60,21 @@ class ImportForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if bool(cleaned.get("file")) == bool(cleaned.get("body", "").strip()):
-            raise forms.ValidationError("Paste a text or choose a file (one of the two).")
+        given = [
+            bool(cleaned.get("page_url", "").strip()), bool(cleaned.get("file")),
+            bool(cleaned.get("body", "").strip()),
+        ]
+        if sum(given) != 1:
+            raise forms.ValidationError(
+                "Give a URL, choose a file or paste a text (one of the three)."
+            )
         return cleaned
 
     def records(self):
         """(where, record) pairs, as the import command reads them."""
         data = self.cleaned_data
+        if url := data["page_url"].strip():
+            return [("URL", {**self._metadata(), "url": url, "title": data["title"]})]
         if data["file"]:
             upload = data["file"]
             records = parse_records(upload.read(), upload.name, title=data["title"] or None)
@@ -188,9 +207,11 @@ class ArticleAdmin(admin.ModelAdmin):
         "project", LabelFilter, ReviewerFilter, "source", "language", "published_at", "created_at",
     ]
     list_select_related = ["project"]
-    search_fields = ["title", "source", "url"]
+    search_fields = ["title", "source", "url", "author"]
     date_hierarchy = "created_at"
-    readonly_fields = ["body", "content_hash", "created_at", "imported_by"]
+    readonly_fields = [
+        "body", "content_hash", "created_at", "imported_by", "final_url", "fetched_at",
+    ]
     form = ArticleForm
     inlines = [SentenceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

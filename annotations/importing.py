@@ -4,7 +4,8 @@
 does both. `read_records` parses a `.txt`, `.json` or `.jsonl` file into (where, record)
 pairs; `import_records` checks every record, then stores them all in one transaction, or
 raises InvalidRecords naming each invalid one by file and line. The API, the admin and the
-command all go through these.
+command all go through these. A record with a `url` and no body is fetched and extracted
+first (`fetched_record`); a `.html` file is extracted like a fetched page.
 """
 
 import hashlib
@@ -20,10 +21,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from .fetching import FetchError, PageTooLarge, fetch_page
 from .models import DEFAULT_PROJECT_SLUG, Article, ArticleTally, Project, Sentence
 from .segmentation import split_many, split_sentences
+from .webpages import NoArticle, page_record
 
-FIELDS = ("body", "title", "source", "url", "published_at", "language", "project")
+FIELDS = ("body", "title", "source", "url", "published_at", "language", "project", "author")
 TITLE_MAX_LENGTH = 500
 DERIVED_TITLE_LENGTH = 120
 # A publication date before this year or after next year is a typo. The bound also keeps
@@ -117,6 +120,8 @@ def clean_record(record, *, project=None):
         raise InvalidArticle(
             f"unknown field {unknown[0]!r}; allowed fields: {', '.join(FIELDS)}"
         )
+    if record.get("body") in (None, "") and record.get("url") not in (None, ""):
+        record = fetched_record(record, project=project)
     body = record.get("body")
     if not isinstance(body, str) or not body.strip():
         raise InvalidArticle("body is missing or empty")
@@ -128,7 +133,9 @@ def clean_record(record, *, project=None):
             "(set ARTICLE_MAX_BYTES to raise it)"
         )
     cleaned = {"body": body}
-    for name, limit in (("title", TITLE_MAX_LENGTH), ("source", 200), ("language", 16)):
+    for name, limit in (
+        ("title", TITLE_MAX_LENGTH), ("source", 200), ("language", 16), ("author", 200),
+    ):
         value = record.get(name)
         if value in (None, ""):
             continue
@@ -138,10 +145,37 @@ def clean_record(record, *, project=None):
             raise InvalidArticle(f"{name} is longer than {limit} characters")
         cleaned[name] = _check_text(name, value).strip()
     cleaned["url"] = _clean_url(record.get("url"))
+    if "fetched_at" in record:  # set by fetched_record, never by the caller
+        cleaned["final_url"] = _clean_url(record["final_url"])
+        cleaned["fetched_at"] = record["fetched_at"]
     cleaned["published_at"] = _clean_datetime(record.get("published_at"))
     own = record.get("project")
     cleaned["project"] = _clean_project(project if own in (None, "") else own)
     return cleaned
+
+
+def fetched_record(record, *, project=None):
+    """The record of a `url` without a body: the page fetched and its article extracted,
+    the record's own values winning over the page's. A URL already imported into the
+    project is not fetched again: the stored body stands in, so the import finds that
+    article and changes nothing. Raises InvalidArticle naming the URL."""
+    url = _clean_url(record["url"])
+    own = record.get("project")
+    target = _clean_project(project if own in (None, "") else own)
+    given = {name: value for name, value in record.items() if value not in (None, "")}
+    existing = Article.objects.filter(project=target, url=url).values_list("body", flat=True)
+    if body := existing.first():
+        return {**given, "body": body}
+    try:
+        page = fetch_page(url)
+        extracted = page_record(page.content, url=page.final_url, charset=page.charset)
+    except PageTooLarge as error:
+        raise ArticleTooLarge(str(error)) from None
+    except FetchError as error:
+        raise InvalidArticle(str(error)) from None
+    except NoArticle as error:
+        raise InvalidArticle(f"{url}: {error}") from None
+    return {**extracted, **given, "final_url": page.final_url, "fetched_at": page.fetched_at}
 
 
 def _check_text(name, value):
@@ -441,21 +475,38 @@ def read_records(path, *, title=None):
 
 
 def parse_records(data, name, *, title=None):
-    """Parse the bytes of a file called `name` (.txt, .json or .jsonl) like read_records."""
-    text = _decode(data, name)
+    """Parse the bytes of a file called `name` (.txt, .json, .jsonl or .html) like
+    read_records."""
     suffix = Path(name).suffix.lower()
+    if suffix in (".html", ".htm"):
+        return [(name, _html_record(data, name, title=title))]
+    text = _decode(data, name)
     if suffix == ".txt":
         record = {"body": text}
         if title:
             record["title"] = title
         return [(f"{name} line 1", record)]
     if title:
-        raise InvalidArticle(f"{name}: --title applies to .txt files only")
+        raise InvalidArticle(f"{name}: --title applies to .txt and .html files only")
     if suffix == ".jsonl":
         return list(_jsonl_records(text, name))
     if suffix == ".json":
         return list(_json_records(text, name))
-    raise InvalidArticle(f"{name}: unsupported file type {suffix!r}; use .txt, .json or .jsonl")
+    raise InvalidArticle(
+        f"{name}: unsupported file type {suffix!r}; use .txt, .json, .jsonl or .html"
+    )
+
+
+def _html_record(data, name, *, title=None):
+    """A saved web page as a record: the article extracted as from a fetched page (its
+    charset guessed from the page itself)."""
+    try:
+        record = page_record(data)
+    except NoArticle as error:
+        raise InvalidArticle(f"{name}: {error}") from None
+    if title:
+        record["title"] = title
+    return record
 
 
 def _decode(data, name):

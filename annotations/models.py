@@ -72,6 +72,13 @@ class Article(models.Model):
     title = models.CharField(max_length=500)
     source = models.CharField(max_length=200, blank=True, help_text="Publisher.")
     url = models.URLField(max_length=2000, blank=True)
+    final_url = models.URLField(
+        max_length=2000, blank=True, help_text="Where the URL led after redirects, if fetched."
+    )
+    fetched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the page was fetched, if imported from its URL."
+    )
+    author = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=16, default="en")
     body = models.TextField(help_text="The exact text as imported, never rewritten.")
@@ -109,7 +116,11 @@ class Article(models.Model):
                 name="article_review_target_positive",
             ),
         ]
-        indexes = [models.Index(fields=["project", "-created_at"])]
+        indexes = [
+            models.Index(fields=["project", "-created_at"]),
+            # Re-importing a URL finds the article without fetching the page again.
+            models.Index(fields=["project", "url"], name="article_project_url"),
+        ]
 
     def __str__(self):
         return self.title

@@ -324,6 +324,14 @@ PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Fact-check workbench")
 
 # Largest article body accepted, in bytes of UTF-8.
 ARTICLE_MAX_BYTES = envint("ARTICLE_MAX_BYTES", 1_000_000)
+# Importing a web page by URL (annotations/fetching.py): seconds for the whole fetch,
+# largest page in bytes, and whether private, loopback and link-local addresses may be
+# fetched. Leave that last one off on a server: it would let any importer make the server
+# request its own network. It is for a run on this machine and for the tests.
+URL_IMPORT_TIMEOUT = envint("URL_IMPORT_TIMEOUT", 20)
+URL_IMPORT_MAX_BYTES = envint("URL_IMPORT_MAX_BYTES", 5_000_000)
+URL_IMPORT_ALLOW_PRIVATE = envbool("URL_IMPORT_ALLOW_PRIVATE", False)
+
 # Largest request body: an article's JSON may escape its text to several times its size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("REQUEST_MAX_BYTES", 8 * ARTICLE_MAX_BYTES)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -109,6 +109,9 @@ class ArticleSerializer(ProgressFields):
     title = serializers.CharField()
     source = serializers.CharField()
     url = serializers.CharField()
+    final_url = serializers.CharField()
+    fetched_at = serializers.DateTimeField(allow_null=True)
+    author = serializers.CharField()
     published_at = serializers.DateTimeField(allow_null=True)
     language = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -117,9 +120,10 @@ class ArticleSerializer(ProgressFields):
 
 
 class ArticleImportSerializer(StrictSerializer):
-    """Shape only; the import service checks the values (one set of rules everywhere)."""
+    """Shape only; the import service checks the values (one set of rules everywhere).
+    A `url` without a `body` imports the article of the page at that URL."""
 
-    body = serializers.CharField(trim_whitespace=False)
+    body = serializers.CharField(required=False, trim_whitespace=False)
     project = serializers.CharField(
         required=False, max_length=SLUG_MAX_LENGTH, help_text="Project slug; default: default."
     )
@@ -128,6 +132,7 @@ class ArticleImportSerializer(StrictSerializer):
     url = serializers.CharField(required=False, allow_blank=True, max_length=URL_MAX_LENGTH)
     published_at = serializers.CharField(required=False, allow_blank=True, max_length=100)
     language = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    author = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -23,12 +23,17 @@ def _positive(value):
 
 class Command(BaseCommand):
     help = (
-        "Import articles from .txt (one article), .json (an object or a list) or .jsonl "
-        "(an object a line) files. All or nothing: one bad record stores nothing."
+        "Import articles from .txt (one article), .json (an object or a list), .jsonl "
+        "(an object a line) or .html (a saved web page) files, or from web pages by --url. "
+        "All or nothing: one bad record stores nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("files", nargs="*", metavar="FILE")
+        parser.add_argument(
+            "--url", action="append", default=[], dest="urls", metavar="URL",
+            help="fetch this page and import its article (repeat for several)",
+        )
         parser.add_argument(
             "--project", default=DEFAULT_PROJECT_SLUG, help="project slug (default: default)"
         )
@@ -42,9 +47,12 @@ class Command(BaseCommand):
             f"here {available_cores()})",
         )
 
-    def handle(self, *, files, project, title, processes, **options):
+    def handle(self, *, files, urls, project, title, processes, **options):
+        if not files and not urls:
+            raise CommandError("Give at least one FILE or --url URL.")
         try:
             records = [pair for path in files for pair in read_records(path, title=title)]
+            records += [(f"url {n}", {"url": url}) for n, url in enumerate(urls, start=1)]
             target = get_project(project)
             with tqdm(
                 total=len(records), unit="article", disable=None, file=sys.stderr
@@ -73,6 +81,13 @@ class Command(BaseCommand):
             else {result.article.project.slug for result in results}
         )
         where = ", ".join(repr(slug) for slug in slugs)
+        fetched = results[len(results) - len(urls):] if urls else []
+        for url, result in zip(urls, fetched, strict=True):
+            if not result.created:
+                self.stdout.write(
+                    f"{url}: already imported (article {result.article.pk}, "
+                    f"{result.article.title!r}); nothing changed."
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{created} created ({sentences} sentences), "
