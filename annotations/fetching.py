@@ -137,8 +137,12 @@ def checked_address(url, hostname, port):
     if not settings.URL_IMPORT_ALLOW_PRIVATE:
         for address in addresses:
             if not is_public(address):
+                where = (
+                    f"{hostname} is" if hostname == address
+                    else f"{hostname} resolves to {address},"
+                )
                 raise UnsafeAddress(
-                    f"{url}: {hostname} resolves to {address}, a private, loopback, "
+                    f"{url}: {where} a private, loopback, "
                     "link-local or reserved address; such addresses are not fetched "
                     "(URL_IMPORT_ALLOW_PRIVATE=true allows them, for local use and tests)"
                 )

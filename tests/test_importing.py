@@ -447,7 +447,7 @@ BAD_BATCH_ERRORS = [
     "batch.jsonl line 4: invalid JSON (Expecting property name enclosed in double quotes)",
     "batch.jsonl line 5: expected an object with a body, got list",
     "batch.jsonl line 6: unknown field 'colour'; allowed fields: body, title, source, url, "
-    "published_at, language, project",
+    "published_at, language, project, author",
 ]
 
 
