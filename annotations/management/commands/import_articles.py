@@ -37,7 +37,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--project", default=DEFAULT_PROJECT_SLUG, help="project slug (default: default)"
         )
-        parser.add_argument("--title", help="title of a .txt article (default: its first line)")
+        parser.add_argument(
+            "--title",
+            help="title of a .txt or .html article (default: its first line, or the page's)",
+        )
         parser.add_argument(
             "--processes",
             type=_positive,
