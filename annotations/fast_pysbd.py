@@ -1,32 +1,41 @@
-"""pysbd's English segmenter, with pysbd's answers in time linear in the text's length.
+"""pysbd's segmenters, with pysbd's answers in time linear in the text's length.
 
 Pure Python (no Django). pysbd 0.3.4 rewrites the whole text once for every abbreviation
 and every list item it finds, compiles a pattern for every sentence and searches for it
 from the start of the text: its time grows with the square of a paragraph's length. Each
 class below replaces one of those steps with one that gives the same result, and says why
-it is the same; tests/test_segmentation.py holds them to pysbd's own answers.
+it is the same; tests/test_segmentation.py holds them to pysbd's own answers, in every
+language pysbd has.
+
+The languages differ only in what the steps are given: their lists of abbreviations and
+their own versions of some of pysbd's methods (the rewrite for an abbreviation in ar, bg,
+de, fa, ru and sk; the list step in sk; other steps in de, kk and sk). Where a language
+has its own method, the step here calls it, and only what it saves is shared.
 """
 
 import functools
 import re
 
 import pysbd
-from pysbd.lang.english import English
+from pysbd.abbreviation_replacer import AbbreviationReplacer
+from pysbd.languages import LANGUAGE_CODES
 from pysbd.lists_item_replacer import ListItemReplacer
 from pysbd.processor import Processor
 from pysbd.utils import Text, TextSpan
 
-__all__ = ["Segmenter"]
+__all__ = ["LANGUAGES", "Segmenter"]
+
+LANGUAGES = frozenset(LANGUAGE_CODES)
 
 _SPACES = re.compile(r"\s*")
 
 
 class Segmenter(pysbd.Segmenter):
-    """pysbd.Segmenter(language="en", clean=False, char_span=True), faster."""
+    """pysbd.Segmenter(language=language, clean=False, char_span=True), faster."""
 
-    def __init__(self):
-        super().__init__(language="en", clean=False, char_span=True)
-        self.language_module = _English
+    def __init__(self, language="en"):
+        super().__init__(language=language, clean=False, char_span=True)
+        self.language_module = _fast_language(language)
 
     def sentences_with_char_spans(self, sentences):
         """pysbd's, without compiling a pattern for each sentence and scanning the text
@@ -70,7 +79,7 @@ def _overlaps_itself(literal):
     return False
 
 
-class _AbbreviationReplacer(English.AbbreviationReplacer):
+class _AbbreviationReplacer:
     """pysbd's, rewriting the text once for each spelling of an abbreviation.
 
     pysbd rewrites the whole text once for every occurrence, compiling the pattern anew
@@ -78,20 +87,28 @@ class _AbbreviationReplacer(English.AbbreviationReplacer):
     nothing: it only turns the periods after that spelling into a placeholder, which no
     other spelling's rewrite can bring back. So each spelling is rewritten once, at its
     first occurrence that pysbd would rewrite, in pysbd's order, with pysbd's pattern.
+
+    A spelling is the abbreviation as found, without the white space before it, unless
+    the language's rewrite looks at that white space too (ar, de, fa, sk).
     """
 
     def search_for_abbreviations_in_string(self, text):
-        prepositive = self.lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS
+        lang = self.lang
+        own_scan = _overrides(type(self), "scan_for_replacements")
+        own_period = _overrides(type(self), "replace_period_of_abbr")
+        keep_space = own_scan or type(self).replace_period_of_abbr is _SLOVAK_PERIOD_OF_ABBR
+        prepositive = lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS
+        number = lang.Abbreviation.NUMBER_ABBREVIATIONS
         lowered = text.lower()
-        # The lowered text finds what pysbd's pattern (which ignores case) finds, unless a
-        # letter lowers to two, or is one of the two that match an ASCII letter ignoring
-        # case and yet lower to another letter.
+        # The lowered text finds what pysbd's pattern (which ignores case) finds for an
+        # abbreviation of ASCII letters, unless a letter lowers to two, or is one of the
+        # two that match an ASCII letter ignoring case and yet lower to another letter.
         plain = len(lowered) == len(text) and not _OTHER_CASES.search(text)
-        for abbreviation in self.lang.Abbreviation.ABBREVIATIONS:
+        for abbreviation in lang.Abbreviation.ABBREVIATIONS:
             stripped = abbreviation.strip()
             if stripped not in lowered:
                 continue
-            if plain and stripped.isalpha():
+            if plain and stripped.isascii() and stripped.isalpha():
                 occurrences = _occurrences_in(text, lowered, stripped)
             else:
                 occurrences = _occurrences(stripped).findall(text)
@@ -105,16 +122,30 @@ class _AbbreviationReplacer(English.AbbreviationReplacer):
                 next_chars = []
             rewritten = set()
             for index, occurrence in enumerate(occurrences):
-                spelling = occurrence.strip()
-                char = next_chars[index] if index < len(next_chars) else ""
-                if spelling in rewritten or (
-                    char.isupper() and spelling.lower() not in prepositive
-                ):
+                spelling = occurrence if keep_space else occurrence.strip()
+                if spelling in rewritten:
                     continue
-                text = _period_after(spelling).sub("∯", " " + text)[1:]
+                if own_scan:  # the language's rewrite, whatever the next word
+                    text = self.scan_for_replacements(text, occurrence, index, next_chars)
+                else:
+                    char = next_chars[index] if index < len(next_chars) else ""
+                    kind = occurrence.strip().lower()
+                    if char.isupper() and kind not in prepositive:
+                        continue
+                    if own_period and kind not in prepositive and kind not in number:
+                        text = self.replace_period_of_abbr(text, occurrence)
+                    else:
+                        text = _period_after(lang, occurrence.strip()).sub("∯", " " + text)[1:]
                 rewritten.add(spelling)
         return text
 
+
+def _overrides(cls, name):
+    """Whether `cls` has its own version of AbbreviationReplacer's method `name`."""
+    return getattr(cls, name) is not getattr(AbbreviationReplacer, name)
+
+
+_SLOVAK_PERIOD_OF_ABBR = LANGUAGE_CODES["sk"].AbbreviationReplacer.replace_period_of_abbr
 
 _OTHER_CASES = re.compile("[ſı]")
 
@@ -142,12 +173,12 @@ def _occurrences(abbreviation):
 
 
 @functools.lru_cache(maxsize=1024)  # spellings come from the text: keep a bounded few
-def _period_after(spelling):
-    """pysbd's pattern for a period after `spelling` that ends no sentence."""
+def _period_after(lang, spelling):
+    """pysbd's pattern for a period after `spelling` that ends no sentence in `lang`."""
     kind = spelling.lower()
-    if kind in English.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
+    if kind in lang.Abbreviation.PREPOSITIVE_ABBREVIATIONS:
         return re.compile(rf"(?<=\s{spelling})\.(?=(\s|:\d+))")
-    if kind in English.Abbreviation.NUMBER_ABBREVIATIONS:
+    if kind in lang.Abbreviation.NUMBER_ABBREVIATIONS:
         return re.compile(rf"(?<=\s{spelling})\.(?=(\s\d|\s+\())")
     return re.compile(
         rf"(?<=\s{re.escape(spelling)})\.(?=((\.|\:|-|\?|,)|(\s([a-z]|I\s|I'm|I'll|\d|\())))"
@@ -232,13 +263,14 @@ def _alphabet_item_rewritten(items, i, alphabet):
     return alphabet.index(items[i + 1]) - alphabet.index(item) == 1 or after_previous
 
 
-class _Processor(Processor):
+class _Processor:
     def process(self):
-        """pysbd's, with _ListItemReplacer."""
+        """pysbd's, with _ListItemReplacer (or the language's own list step, made the same
+        way)."""
         if not self.text:
             return self.text
         self.text = self.text.replace("\n", "\r")
-        self.text = _ListItemReplacer(self.text).add_line_break()
+        self.text = self.lang.FastListItemReplacer(self.text).add_line_break()
         self.replace_abbreviations()
         self.replace_numbers()
         self.replace_continuous_punctuation()
@@ -251,6 +283,28 @@ class _Processor(Processor):
         return self.split_into_segments()
 
 
-class _English(English):
-    AbbreviationReplacer = _AbbreviationReplacer
-    Processor = _Processor
+@functools.cache
+def _fast_language(code):
+    """pysbd's language module for `code`, with the steps above in place of pysbd's."""
+    lang = LANGUAGE_CODES[code]
+    replacer = getattr(lang, "AbbreviationReplacer", AbbreviationReplacer)
+    processor = getattr(lang, "Processor", Processor)
+    list_replacer = _ListItemReplacer
+    if own_list_step := getattr(lang, "ListItemReplacer", None):
+        # Slovak's leaves out the lettered lists: the same choice of steps, made fast.
+        list_replacer = type(
+            f"_{lang.__name__}ListItemReplacer",
+            (_ListItemReplacer,),
+            {"add_line_break": own_list_step.add_line_break},
+        )
+    return type(
+        f"_{lang.__name__}",
+        (lang,),
+        {
+            "AbbreviationReplacer": type(
+                f"_{lang.__name__}AbbreviationReplacer", (_AbbreviationReplacer, replacer), {}
+            ),
+            "Processor": type(f"_{lang.__name__}Processor", (_Processor, processor), {}),
+            "FastListItemReplacer": list_replacer,
+        },
+    )

@@ -22,12 +22,43 @@ import threading
 
 from . import fast_pysbd
 
-__all__ = ["available_cores", "paragraph_spans", "split_many", "split_sentences"]
+__all__ = [
+    "RULES",
+    "available_cores",
+    "paragraph_spans",
+    "rules_for",
+    "split_many",
+    "split_sentences",
+]
+
+# Whose rules split an article: its language's own if pysbd has them, else those of the
+# nearest language pysbd has (same script, and abbreviations, ordinals and quotation
+# marks written alike), else English's, which only know the script's full stop, "?"
+# and "!". The README's table says the same.
+RULES = {code: code for code in sorted(fast_pysbd.LANGUAGES)} | {
+    "be": "ru",  # Belarusian
+    "bn": "hi",  # Bengali: the danda ends a sentence
+    "ca": "es",  # Catalan
+    "cs": "sk",  # Czech: "2. prosince", "s. r. o."
+    "gl": "es",  # Galician
+    "mk": "bg",  # Macedonian
+    "nb": "da",  # Norwegian Bokmål: "1. januar"
+    "ne": "hi",  # Nepali
+    "nn": "da",  # Norwegian Nynorsk
+    "no": "da",  # Norwegian
+    "pa": "hi",  # Punjabi
+    "ps": "fa",  # Pashto
+    "pt": "es",  # Portuguese
+    "sv": "da",  # Swedish: "bl.a."
+    "ti": "am",  # Tigrinya: Ethiopic punctuation
+    "uk": "ru",  # Ukrainian
+}
+DEFAULT_RULES = "en"
 
 # pysbd.Segmenter keeps the text being segmented on the instance, so a shared
-# segmenter must not be used by two threads at once.
-_SEGMENTER = fast_pysbd.Segmenter()
-_SEGMENTER_LOCK = threading.Lock()
+# segmenter must not be used by two threads at once: one lock each.
+_SEGMENTERS = {code: fast_pysbd.Segmenter(code) for code in set(RULES.values())}
+_LOCKS = {code: threading.Lock() for code in _SEGMENTERS}
 
 # A long paragraph goes to pysbd a window of _WINDOW characters at a time, so that no
 # step of pysbd's (quotes it pairs, lists it numbers) runs over more than a window, and
@@ -44,6 +75,12 @@ PARALLEL_MIN_CHARS = 200_000
 # Texts a worker takes at a time: few round trips, yet the workers stay evenly loaded.
 _TEXTS_A_TASK = 20
 
+# pysbd's Arabic, Persian and German rules take an abbreviation found at the very start
+# of a text without the space before it, and then no period after those letters ends a
+# sentence anywhere in the text ("صباحا." in a text that begins with "ا"). A space in
+# front gives them the space they expect.
+_PAD = {"ar", "fa", "de"}
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # --- joins: pysbd ends a sentence here, but it goes on ----------------------
@@ -53,10 +90,101 @@ _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
 _TIME_ZONE = r"(?:[ECMP][SD]?T|GMT|UTC|BST|CES?T|EES?T|MSK|IST|JST|AES?T|AEDT)\b"
 # Besides a lower-case word, what may follow "a.m."/"p.m." inside the same
 # sentence: "9 a.m. Tuesday", "4 p.m. ET", "9 a.m. (1400 GMT)".
-_AFTER_AM_PM = re.compile(rf"{_WEEKDAY}|{_TIME_ZONE}|\(")
+# ("11 a.m. Kyiv time", "8 p.m. Eastern time".)
+_AFTER_AM_PM = re.compile(rf"{_WEEKDAY}|{_TIME_ZONE}|\(|[A-Z][\w-]* time\b")
 # Transliterated Russian initials ("Yu. Ushakov", "Zh. Alferov") are two
 # letters, so pysbd takes them for the end of a sentence.
 _DIGRAPH_INITIAL_END = re.compile(r"(?:^|[\s(])(?:Yu|Ya|Ye|Yo|Zh|Kh|Ch|Sh|Ts)\.$")
+# A Cyrillic initial ("Ю. Ушаков", "С. В. Лавров", "Дж. Байден").
+_CYRILLIC_INITIAL_END = re.compile(r"(?:^|[\s(])(?:[А-ЯЁЇІЄҐЎ]|Дж)\.$")
+# No sentence ends in a comma or a colon; pysbd's Arabic and Persian rules end one at
+# "،" and ":", and its Armenian ones at ":", written for the Armenian full stop "։".
+_NEVER_ENDS = {"hy": ",،"}
+_NEVER_ENDS_DEFAULT = ",،:"
+# A word in lower case: one in mixed case ("iPhone", "eBay") may begin a sentence.
+_LOWER_WORD = re.compile(r"[^\W\d_]+")
+
+# Per language: titles always followed by a name ("Sr. García", "Dra. López"), and
+# abbreviations that go on before a capital unless a sentence starts there ("40 Min.
+# Verspätung", in a language whose nouns are capitalised).
+_TITLES = {
+    "en": "Ft|Gov|Sen|Rep|Gen|Lt|Col|Capt|Sgt|Pres|Hon",
+    "es": "Sr|Sra|Srta|Sres|Dr|Dra|Drs|Prof|Profa|Lic|Ing|Eng|Arq|Gral|Cnel|Pdte|Excmo|Excma",
+}
+_TITLE_END = {
+    rules: re.compile(rf"(?:^|[\s(])(?:{titles})\.$") for rules, titles in _TITLES.items()
+}
+_UNIT_BEFORE_NOUN_END = {
+    "de": re.compile(r"\d\s?(?:Min|Sek|Std|Tsd|Mio|Mrd|Jh|Nr|Bd|Abs|Art)\.$"),
+}
+# Abbreviations that go on before a number ("approx. 40").
+_BEFORE_NUMBER_END = {"en": re.compile(r"(?:^|[\s(])(?:approx|est|ca)\.$", re.IGNORECASE)}
+_SENTENCE_STARTERS = {
+    "de": frozenset(
+        [
+            "Am",
+            "Auch",
+            "Auf",
+            "Bei",
+            "Da",
+            "Dann",
+            "Das",
+            "Dem",
+            "Den",
+            "Der",
+            "Des",
+            "Die",
+            "Diese",
+            "Dieser",
+            "Doch",
+            "Ein",
+            "Eine",
+            "Er",
+            "Es",
+            "Für",
+            "Heute",
+            "Ich",
+            "Ihr",
+            "Im",
+            "In",
+            "Ist",
+            "Jetzt",
+            "Man",
+            "Mein",
+            "Mit",
+            "Nach",
+            "Nun",
+            "Sie",
+            "So",
+            "Und",
+            "Warum",
+            "Was",
+            "Wenn",
+            "Wer",
+            "Wie",
+            "Wir",
+        ]
+    ),
+}
+
+# pysbd's Russian rules never end a sentence at a unit after a number ("в 2024 г.",
+# "500 тыс. руб."), whatever follows; nouns are not capitalised, so a capital after one
+# starts a sentence, unless the unit closes an opening phrase ("В 2024 г. Путин ...").
+_CYRILLIC_UPPER = "А-ЯЁЇІЄҐЎ"
+_UNIT_THEN_SENTENCE = {
+    "ru": re.compile(
+        r"\d\s?(?:(?:тыс|млн|млрд|трлн)\.?\s)?"
+        r"(?:гг?|руб|грн|тыс|долл|млн|млрд|трлн|кг|км|см|ч|мин|сек)(\.)\s+"
+        rf"(?=[{_CYRILLIC_UPPER}])"
+    ),
+}
+_OPENING_YEAR = re.compile(r"(?:^|[.!?…]\s+)(?:В|С|К|До|После|На|От|Уже в|У)\s+\d+\s?гг?\.\s*$")
+
+# Where ordinals are written "2." ("am 2. Dezember ... am 3. Dezember"), pysbd takes
+# numbers that follow each other for a list and starts an item mid-sentence.
+_ORDINAL_RULES = {"de", "da", "sk"}
+_ORDINAL = re.compile(r"\d{1,3}\.\s")
+
 # pysbd splits at the "?" of a query string.
 _URL_OR_EMAIL = re.compile(r"(?<!\S)\S*?(?:https?://|www\.|\w@\w)\S*", re.IGNORECASE)
 _SPACES = re.compile(r"\s*")
@@ -66,22 +194,29 @@ _SPACES = re.compile(r"\s*")
 # '"Is this the end?" "No," he said.' and '... war… Nobody ...'.  The lookahead
 # only finds a candidate; the next letter must also be upper case.
 _QUOTE_THEN_QUOTE = re.compile(r"[.?!…][\"”’]\s+(?=[\"“‘]\w)")
+# "... told me, 'This is final.'" Nobody ..." and "... as ‘minor.’ Residents ...": a
+# period closed by quote marks (not one of "U.S.'").
+_PERIOD_THEN_QUOTES = re.compile(r"(?<!\.\w)\.[\"”’']{1,2}\s+(?=[\"“‘(]?\w)")
 _ELLIPSIS_THEN_WORD = re.compile(r"…[\"”’)]*\s+(?=[\"“‘(]?\w)")
 # A soft-wrapped line that starts a list item also starts a sentence.
 _LIST_ITEM_LINE = re.compile(r"(?:\r\n|\r|\n)[^\S\r\n]*(?=(?:\d{1,3}[.)]|[-*•▪])\s)")
 
-_CLOSERS = "\"”’')]»"
+_CLOSERS = "\"”’')]»」』）》〉】"
+# Japanese quotes a sentence and goes on with a particle: 「…。」と述べた.
+_QUOTATIVE_AFTER_CLOSER = re.compile(r"[」』]と")
 
 
 def split_sentences(body: str, language: str = "en") -> list[tuple[int, int]]:
     """(start, end) code-point offsets of each sentence of `body`, in order.
 
-    `language` is the article's ISO 639-1 code.
+    `language` is the article's ISO 639-1 code (a region after it, "pt-BR", is ignored);
+    it picks the rules (see `rules_for`).
     """
+    rules = rules_for(language)
     spans = []
     for par_start, par_end in paragraph_spans(body):
         paragraph = body[par_start:par_end]
-        for start, end in _cut(paragraph, _boundaries(paragraph)):
+        for start, end in _cut(paragraph, _boundaries(paragraph, rules)):
             spans.append((par_start + start, par_start + end))
     return spans
 
@@ -116,14 +251,21 @@ def available_cores() -> int:
 
 
 def _fresh_segmenter():
-    # A fork copies the lock as it was: held, if another thread was splitting.
-    global _SEGMENTER, _SEGMENTER_LOCK
-    _SEGMENTER, _SEGMENTER_LOCK = fast_pysbd.Segmenter(), threading.Lock()
+    # A fork copies each lock as it was: held, if another thread was splitting.
+    global _SEGMENTERS, _LOCKS
+    _SEGMENTERS = {code: fast_pysbd.Segmenter(code) for code in _SEGMENTERS}
+    _LOCKS = {code: threading.Lock() for code in _SEGMENTERS}
 
 
 def _split_pair(pair):
     body, language = pair
     return split_sentences(body, language)
+
+
+def rules_for(language: str | None) -> str:
+    """The pysbd language whose rules split text in `language` (an ISO 639-1 code)."""
+    code = re.split(r"[-_]", (language or "").strip().lower(), maxsplit=1)[0]
+    return RULES.get(code, DEFAULT_RULES)
 
 
 def paragraph_spans(body: str) -> list[tuple[int, int]]:
@@ -149,25 +291,29 @@ def paragraph_spans(body: str) -> list[tuple[int, int]]:
     return [_strip(body, start, end) for start, end in paragraphs]
 
 
-def _boundaries(paragraph: str) -> list[int]:
+def _boundaries(paragraph: str, rules: str) -> list[int]:
     """Sorted offsets where a new sentence may begin (after stripping)."""
     # Same length, so offsets carry over; pysbd would split at every newline.
     text = paragraph.replace("\r", " ").replace("\n", " ")
     urls = [match.span() for match in _URL_OR_EMAIL.finditer(text)]
     cuts = set()
-    for end in _segmenter_ends(text):
+    for end in _segmenter_ends(text, rules):
         end = _after_closers(text, end)
-        if not (_continues(text, end) or _inside(urls, end)):
+        if not (_continues(text, end, rules) or _inside(urls, end)):
             cuts.add(end)
-    for pattern in (_QUOTE_THEN_QUOTE, _ELLIPSIS_THEN_WORD):
+    for pattern in (_QUOTE_THEN_QUOTE, _PERIOD_THEN_QUOTES, _ELLIPSIS_THEN_WORD):
         for match in pattern.finditer(text):
             if _next_letter_is_upper(text, match.end()):
+                cuts.add(match.end())
+    if rules in _UNIT_THEN_SENTENCE:
+        for match in _UNIT_THEN_SENTENCE[rules].finditer(text):
+            if not _OPENING_YEAR.search(text, 0, match.end(1)):
                 cuts.add(match.end())
     cuts.update(match.end() for match in _LIST_ITEM_LINE.finditer(paragraph))
     return sorted(cut for cut in cuts if 0 < cut < len(text))
 
 
-def _segmenter_ends(text: str) -> list[int]:
+def _segmenter_ends(text: str, rules: str) -> list[int]:
     """Where pysbd ends each sentence of `text`, a window at a time when it is long."""
     ends, size = [], _WINDOW
     while True:
@@ -177,10 +323,12 @@ def _segmenter_ends(text: str) -> list[int]:
         before = bisect.bisect_right(ends, done - _CONTEXT)
         start = ends[before - 1] if before else 0
         if len(text) - start <= size:
-            return ends + [start + end for end in _window_ends(text[start:]) if start + end > done]
+            return ends + [
+                start + end for end in _window_ends(text[start:], rules) if start + end > done
+            ]
         # ... taking the ends with at least _CONTEXT after them in the window.
         limit = start + size - _CONTEXT
-        new = [start + end for end in _window_ends(text[start : start + size])]
+        new = [start + end for end in _window_ends(text[start : start + size], rules)]
         new = [end for end in new if done < end <= limit]
         if new:
             ends += new
@@ -189,11 +337,11 @@ def _segmenter_ends(text: str) -> list[int]:
             size *= 2
 
 
-def _window_ends(text: str) -> list[int]:
+def _window_ends(text: str, rules: str) -> list[int]:
     """Where pysbd ends each sentence of `text`, found by searching for its text."""
     try:
-        with _SEGMENTER_LOCK:
-            segments = _SEGMENTER.segment(text)
+        with _LOCKS[rules]:
+            segments = _SEGMENTERS[rules].segment(" " + text if rules in _PAD else text)
     except Exception:  # pysbd bug on odd input: the paragraph is one sentence
         return []
     ends, cursor = [], 0
@@ -213,14 +361,30 @@ def _after_closers(text: str, end: int) -> int:
     return end
 
 
-def _continues(text: str, end: int) -> bool:
+def _continues(text: str, end: int, rules: str) -> bool:
     """Whether pysbd's sentence end at `end` is wrong (the sentence goes on)."""
     before = text[max(0, end - 8) : end]
     after = _SPACES.match(text, end).end()
+    if text[end - 1] in _NEVER_ENDS.get(rules, _NEVER_ENDS_DEFAULT):
+        return True
+    if _QUOTATIVE_AFTER_CLOSER.match(text, end - 1):
+        return True
+    if rules in _ORDINAL_RULES and text[end - 1].isalnum() and _ORDINAL.match(text, after):
+        return True
+    if (word := _LOWER_WORD.match(text, after)) and word.group().islower():
+        return True  # in a cased script, no sentence begins in lower case
     if _AM_PM_END.search(before):
-        return text[after : after + 1].islower() or bool(_AFTER_AM_PM.match(text, after))
-    if _DIGRAPH_INITIAL_END.search(before):
-        return text[after : after + 1].isupper()
+        return bool(_AFTER_AM_PM.match(text, after))
+    next_is_upper = text[after : after + 1].isupper()
+    if _DIGRAPH_INITIAL_END.search(before) or _CYRILLIC_INITIAL_END.search(before):
+        return next_is_upper
+    if rules in _BEFORE_NUMBER_END and _BEFORE_NUMBER_END[rules].search(before):
+        return text[after : after + 1].isdigit()
+    if rules in _TITLE_END and _TITLE_END[rules].search(before):
+        return next_is_upper
+    if rules in _UNIT_BEFORE_NOUN_END and _UNIT_BEFORE_NOUN_END[rules].search(before):
+        next_word = _LOWER_WORD.match(text, after)
+        return next_is_upper and next_word.group() not in _SENTENCE_STARTERS[rules]
     return False
 
 

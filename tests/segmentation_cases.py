@@ -11,6 +11,12 @@ class Case(NamedTuple):
     id: str
     text: str
     sentences: list[str]
+    language: str = "en"
+
+
+def joined(language: str, id: str, *sentences: str, sep: str = " ") -> Case:
+    """A case whose text is its sentences joined by `sep` (no space in Chinese or Japanese)."""
+    return Case(f"{language}-{id}", sep.join(sentences), list(sentences), language)
 
 
 TRICKY_CASES: list[Case] = [
@@ -460,6 +466,44 @@ TRICKY_CASES: list[Case] = [
         "It was the biggest rally since 2011! Police estimated 50,000 people.",
         ["It was the biggest rally since 2011!", "Police estimated 50,000 people."],
     ),
+    # --- moved from the held-out cases when rules were written for them ---------
+    Case(
+        "pm-eastern-time",
+        "The speech is scheduled for 8 p.m. Eastern time. It will be broadcast live.",
+        ["The speech is scheduled for 8 p.m. Eastern time.", "It will be broadcast live."],
+    ),
+    Case(
+        "lettered-items-inline",
+        "The deal covers a) tariffs, b) quotas and c) subsidies. Talks resume next week.",
+        ["The deal covers a) tariffs, b) quotas and c) subsidies.", "Talks resume next week."],
+    ),
+    Case(
+        "ft-mt-places",
+        "Flights to Ft. Lauderdale were cancelled. Climbers on Mt. Rainier were told to descend.",
+        [
+            "Flights to Ft. Lauderdale were cancelled.",
+            "Climbers on Mt. Rainier were told to descend.",
+        ],
+    ),
+    Case(
+        "approx-and-figure",
+        "The dam holds approx. 40 million cubic metres of water (see Fig. 3). Engineers say "
+        "it is safe.",
+        [
+            "The dam holds approx. 40 million cubic metres of water (see Fig. 3).",
+            "Engineers say it is safe.",
+        ],
+    ),
+    Case(
+        "quote-within-quote",
+        "He said: \"The minister told me, 'This is final.'\" Nobody believed him.",
+        ["He said: \"The minister told me, 'This is final.'\"", "Nobody believed him."],
+    ),
+    Case(
+        "curly-single-quote-word",
+        "The agency described the leak as ‘minor.’ Residents were not reassured.",
+        ["The agency described the leak as ‘minor.’", "Residents were not reassured."],
+    ),
 ]
 
 
@@ -507,27 +551,9 @@ HELD_OUT_CASES: list[Case] = [
         ["The plant is in Tempe, Ariz.", "Workers there voted to unionize last year."],
     ),
     Case(
-        "ft-mt-places",
-        "Flights to Ft. Lauderdale were cancelled. Climbers on Mt. Rainier were told to "
-        "descend.",
-        [
-            "Flights to Ft. Lauderdale were cancelled.",
-            "Climbers on Mt. Rainier were told to descend.",
-        ],
-    ),
-    Case(
         "inc-possessive",
         "Acme Inc.'s quarterly profit doubled. Analysts had expected a smaller gain.",
         ["Acme Inc.'s quarterly profit doubled.", "Analysts had expected a smaller gain."],
-    ),
-    Case(
-        "approx-and-figure",
-        "The dam holds approx. 40 million cubic metres of water (see Fig. 3). Engineers say "
-        "it is safe.",
-        [
-            "The dam holds approx. 40 million cubic metres of water (see Fig. 3).",
-            "Engineers say it is safe.",
-        ],
     ),
     Case(
         "ltd-co",
@@ -584,11 +610,6 @@ HELD_OUT_CASES: list[Case] = [
         ],
     ),
     # --- times ---------------------------------------------------------------
-    Case(
-        "pm-eastern-time",
-        "The speech is scheduled for 8 p.m. Eastern time. It will be broadcast live.",
-        ["The speech is scheduled for 8 p.m. Eastern time.", "It will be broadcast live."],
-    ),
     Case(
         "am-saturday-pm-end",
         "Polling stations open at 7 a.m. Saturday and close at 10 p.m. Counting starts "
@@ -682,16 +703,6 @@ HELD_OUT_CASES: list[Case] = [
         ['"Shame!" shouted protesters outside.', "Police formed a line."],
     ),
     Case(
-        "quote-within-quote",
-        "He said: \"The minister told me, 'This is final.'\" Nobody believed him.",
-        ["He said: \"The minister told me, 'This is final.'\"", "Nobody believed him."],
-    ),
-    Case(
-        "curly-single-quote-word",
-        "The agency described the leak as ‘minor.’ Residents were not reassured.",
-        ["The agency described the leak as ‘minor.’", "Residents were not reassured."],
-    ),
-    Case(
         "curly-quote-then-name",
         "“This will not stand,” Senator Ruiz said. Her office released a statement later.",
         ["“This will not stand,” Senator Ruiz said.", "Her office released a statement later."],
@@ -723,11 +734,6 @@ HELD_OUT_CASES: list[Case] = [
             "• Two people were rescued",
             "• The cause is unknown",
         ],
-    ),
-    Case(
-        "lettered-items-inline",
-        "The deal covers a) tariffs, b) quotas and c) subsidies. Talks resume next week.",
-        ["The deal covers a) tariffs, b) quotas and c) subsidies.", "Talks resume next week."],
     ),
     Case(
         "numbered-figures-after-heading",
@@ -816,5 +822,56 @@ HELD_OUT_CASES: list[Case] = [
         "question-headline-line",
         "Can the truce hold?\nDiplomats are cautious. A new round of talks starts Friday.",
         ["Can the truce hold?", "Diplomats are cautious.", "A new round of talks starts Friday."],
+    ),
+    # --- written when six held-out cases moved to the tuned ones -------------------
+    Case(
+        "am-local-time-ceasefire",
+        "The ceasefire took effect at 6 a.m. local time on Sunday. Both sides reported "
+        "sporadic shelling.",
+        [
+            "The ceasefire took effect at 6 a.m. local time on Sunday.",
+            "Both sides reported sporadic shelling.",
+        ],
+    ),
+    Case(
+        "senator-vote",
+        "Sen. Lisa Murkowski voted against the bill. It passed 51-49.",
+        ["Sen. Lisa Murkowski voted against the bill.", "It passed 51-49."],
+    ),
+    Case(
+        "approx-staff",
+        "The company, based in St. Louis, employs approx. 2,000 people. Its shares rose 4%.",
+        [
+            "The company, based in St. Louis, employs approx. 2,000 people.",
+            "Its shares rose 4%.",
+        ],
+    ),
+    Case(
+        "per-cent",
+        "Prices rose 0.4 per cent in May, the ONS said. Economists had expected 0.3 per cent.",
+        ["Prices rose 0.4 per cent in May, the ONS said.", "Economists had expected 0.3 per cent."],
+    ),
+    Case(
+        "two-quoted-sentences",
+        "“It was a mistake,” the senator told reporters. “We will fix it.”",
+        ["“It was a mistake,” the senator told reporters.", "“We will fix it.”"],
+    ),
+    Case(
+        "governor-friday",
+        "Gov. Kathy Hochul declared a state of emergency at 2 p.m. Friday. Schools will close.",
+        [
+            "Gov. Kathy Hochul declared a state of emergency at 2 p.m. Friday.",
+            "Schools will close.",
+        ],
+    ),
+    Case(
+        "pages",
+        "The report (pp. 14-16) lists 32 incidents. None was investigated.",
+        ["The report (pp. 14-16) lists 32 incidents.", "None was investigated."],
+    ),
+    Case(
+        "single-quoted-no",
+        "Asked whether he would resign, he said: ‘No.’ He then left the room.",
+        ["Asked whether he would resign, he said: ‘No.’", "He then left the room."],
     ),
 ]

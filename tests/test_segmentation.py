@@ -21,8 +21,8 @@ DEMO_DIR = REPO_ROOT / "fixtures" / "demo"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
-def sentences(body):
-    return [body[start:end] for start, end in split_sentences(body)]
+def sentences(body, language="en"):
+    return [body[start:end] for start, end in split_sentences(body, language)]
 
 
 def assert_contract(body, spans):
@@ -210,13 +210,13 @@ class _BrokenSegmenter:
 
 
 def test_segmenter_crash_falls_back_to_one_sentence_per_paragraph(monkeypatch):
-    monkeypatch.setattr(segmentation, "_SEGMENTER", _BrokenSegmenter(RuntimeError("boom")))
+    monkeypatch.setitem(segmentation._SEGMENTERS, "en", _BrokenSegmenter(RuntimeError("boom")))
     assert sentences("First one. Second one.\n\nThird.") == ["First one. Second one.", "Third."]
 
 
 def test_segmenter_output_that_is_not_in_the_text_is_ignored(monkeypatch):
     fake = _BrokenSegmenter(["First one. ", "SECOND??", "Third one."])
-    monkeypatch.setattr(segmentation, "_SEGMENTER", fake)
+    monkeypatch.setitem(segmentation._SEGMENTERS, "en", fake)
     body = "First one. Second one. Third one."
     assert sentences(body) == ["First one.", "Second one. Third one."]
 
@@ -376,8 +376,8 @@ def test_pysbd_sees_a_long_paragraph_a_window_at_a_time(monkeypatch):
     """What keeps a 1 MB article linear (pysbd is quadratic in places) and the
     segmenter's lock short: no text longer than a window, each character about once."""
     body = " ".join(JOINABLE_PARTS * 10)
-    recorder = _Recorder(segmentation._SEGMENTER)
-    monkeypatch.setattr(segmentation, "_SEGMENTER", recorder)
+    recorder = _Recorder(segmentation._SEGMENTERS["en"])
+    monkeypatch.setitem(segmentation._SEGMENTERS, "en", recorder)
     split_sentences(body)
     assert max(recorder.lengths) <= segmentation._WINDOW < len(body) / 5
     assert sum(recorder.lengths) < 1.3 * len(body)
@@ -392,7 +392,7 @@ def test_a_window_without_a_sentence_end_widens():
 # --- fast_pysbd gives pysbd's own answers -----------------------------------------
 
 PYSBD = pysbd.Segmenter(language="en", clean=False, char_span=True)
-FAST = fast_pysbd.Segmenter()
+FAST = fast_pysbd.Segmenter("en")
 
 
 def pysbd_answer(segmenter, text):
@@ -444,7 +444,8 @@ def test_fast_pysbd_steps_rewrite_the_text_as_pysbds_do(text):
     assert fast_pysbd._ListItemReplacer(text).add_line_break() == (
         ListItemReplacer(text).add_line_break()
     )
-    assert fast_pysbd._AbbreviationReplacer(text, fast_pysbd._English).replace() == (
+    fast_english = fast_pysbd._fast_language("en")
+    assert fast_english.AbbreviationReplacer(text, fast_english).replace() == (
         English.AbbreviationReplacer(text, English).replace()
     )
 
@@ -483,7 +484,7 @@ def test_a_worker_does_not_wait_for_a_lock_held_when_it_was_forked(monkeypatch):
     """A web worker's other thread may be splitting at the moment of the fork."""
     monkeypatch.setattr(segmentation, "PARALLEL_MIN_CHARS", 0)
     results = []
-    with segmentation._SEGMENTER_LOCK:
+    with segmentation._LOCKS["en"]:
         worker = threading.Thread(
             target=lambda: results.extend(split_many(MANY[:4], processes=2)), daemon=True
         )
