@@ -240,6 +240,19 @@ def test_titles_of_one_language_do_not_join_sentences_in_another():
     )
 
 
+@pytest.mark.django_db
+def test_an_imported_article_is_split_by_its_language():
+    from annotations.importing import import_article
+
+    body = "Der Zug kam mit 40 Min. Verspätung an. Fahrgäste beschwerten sich."
+    article = import_article(body=body, language="de").article
+    assert list(article.sentences.order_by("position").values_list("text", flat=True)) == [
+        "Der Zug kam mit 40 Min. Verspätung an.",
+        "Fahrgäste beschwerten sich.",
+    ]
+    assert len(split_sentences(body, "en")) == 3  # English rules split after "Min."
+
+
 # --- the multilingual cases --------------------------------------------------------
 
 
