@@ -24,9 +24,9 @@ import sys
 import time
 from pathlib import Path
 
-from throwaway import REPO_ROOT, throwaway_database
+from throwaway import REPO_ROOT, bench_port, throwaway_database
 
-PORT = 8765
+PORT = bench_port(8765)
 REVIEWERS = 3
 SENTENCES_PER_ARTICLE = 30
 SMALL = 10_000

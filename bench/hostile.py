@@ -22,9 +22,9 @@ import time
 import uuid
 from urllib.parse import urlencode
 
-from throwaway import REPO_ROOT, throwaway_database
+from throwaway import REPO_ROOT, bench_port, throwaway_database
 
-PORT = 8767
+PORT = bench_port(8767)
 PASSWORD = "a long and unguessable passphrase 9"
 LOGIN_FAILURE_LIMIT = 5
 

@@ -22,9 +22,9 @@ import subprocess
 import threading
 import time
 
-from throwaway import REPO_ROOT, throwaway_database
+from throwaway import REPO_ROOT, bench_port, throwaway_database
 
-PORT = 8766
+PORT = bench_port(8766)
 SENTENCES_PER_ARTICLE = 30
 
 

@@ -27,6 +27,12 @@ POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.
 BENCH_DB = os.environ.get("BENCH_DATABASE", "factcheck_bench")
 
 
+def bench_port(default):
+    """The port a benchmark serves the app on: BENCH_PORT, else `default` (two benchmarks
+    at once on one machine each need their own)."""
+    return int(os.environ.get("BENCH_PORT", default))
+
+
 @contextlib.contextmanager
 def throwaway_database(kind):
     """Yield with Django set up on a fresh, migrated database of `kind` (sqlite|postgres)."""
