@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
+from . import tallies
 from .annotating import InvalidAnnotation
 from .models import Annotation, Label, Sentence, Verdict
 
@@ -12,7 +13,7 @@ RATIONALE_MAX_LENGTH = 10_000
 
 def set_verdict(*, sentence, adjudicator, label, rationale=""):
     """Create or replace the sentence's verdict; return (verdict, created). History keeps
-    every earlier verdict."""
+    every earlier verdict; a new one counts in its article's tally."""
     if label not in Label.values:
         raise InvalidAnnotation(f"label must be one of {', '.join(Label.values)}")
     valid = isinstance(rationale, str) and "\x00" not in rationale
@@ -21,7 +22,8 @@ def set_verdict(*, sentence, adjudicator, label, rationale=""):
             f"rationale must be text of at most {RATIONALE_MAX_LENGTH:,} characters"
         )
     with transaction.atomic():
-        return Verdict.objects.update_or_create(
+        article_id = _lock(sentence)
+        verdict, created = Verdict.objects.update_or_create(
             sentence=sentence,
             defaults={
                 "label": label,
@@ -30,18 +32,33 @@ def set_verdict(*, sentence, adjudicator, label, rationale=""):
                 "decided_at": timezone.now(),
             },
         )
+        if created:
+            tallies.count_verdict(article_id, +1)
+    return verdict, created
 
 
 def clear_verdict(*, sentence, adjudicator):
     """Remove the sentence's verdict, so that it needs adjudication again; return whether
     there was one. History keeps the verdict and who removed it."""
     with transaction.atomic():
+        article_id = _lock(sentence)
         verdict = Verdict.objects.select_for_update().filter(sentence=sentence).first()
         if verdict is None:
             return False
         verdict._history_user = adjudicator  # simple_history: who, outside a request too
         verdict.delete()
+        tallies.count_verdict(article_id, -1)
     return True
+
+
+def _lock(sentence):
+    """Lock the sentence, as label changes do, so that a rebuild of the counts
+    (`tallies.lock_sentences`) waits for the verdict's count or comes first; return its
+    article's id."""
+    return (
+        Sentence.objects.select_for_update().values_list("article_id", flat=True)
+        .get(pk=sentence.pk)
+    )
 
 
 def needing_adjudication(sentences):

@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import rollups
 from .access import can_export, can_import, export_scope
+from .adjudicating import RATIONALE_MAX_LENGTH, clear_verdict, set_verdict
 from .annotating import (
     InvalidAnnotation,
     StaleVersion,
@@ -434,13 +435,44 @@ class AnnotationAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class VerdictForm(forms.ModelForm):
+    def clean_rationale(self):
+        rationale = self.cleaned_data["rationale"]
+        if len(rationale) > RATIONALE_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"At most {RATIONALE_MAX_LENGTH:,} characters ({len(rationale):,} given)."
+            )
+        return rationale
+
+
 @admin.register(Verdict)
 class VerdictAdmin(SimpleHistoryAdmin):
+    """Every write goes through the adjudication services, as the API's do, so that the
+    articles' verdict counts stay right; a verdict stays on its sentence."""
+
+    form = VerdictForm
     list_display = ["sentence", "label", "decided_by", "decided_at"]
     list_filter = ["label", "decided_by", "sentence__article__project"]
     list_select_related = ["sentence", "decided_by"]
     search_fields = ["sentence__text", "rationale"]
     raw_id_fields = ["sentence"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["sentence", "decided_at"] if obj else ["decided_at"]
+
+    def save_model(self, request, obj, form, change):
+        saved, _ = set_verdict(sentence=obj.sentence, adjudicator=obj.decided_by,
+                               label=obj.label, rationale=obj.rationale)
+        obj.pk, obj.decided_at = saved.pk, saved.decided_at
+
+    def delete_model(self, request, obj):
+        clear_verdict(sentence=obj.sentence, adjudicator=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # One transaction, sentences in id order: the order of every other lock taker.
+        with transaction.atomic():
+            for verdict in queryset.select_related("sentence").order_by("sentence_id"):
+                self.delete_model(request, verdict)
 
 admin.site.site_header = "Fact-check workbench"
 admin.site.site_title = "Fact-check workbench admin"

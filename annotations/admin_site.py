@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from .access import can_read_stats
-from .charts import bars, stacked
+from .charts import bar_rects, bars, stacked
 from .dashboard import DashboardFilters, InvalidFilters, dashboard, period_of
 from .models import Label, Project
 
@@ -76,7 +76,7 @@ class WorkbenchAdminSite(admin.AdminSite):
             article["mix"] = stacked(article["labels"])
         days = day_titles(figures["days"])
         for reviewer in figures["reviewers"]:
-            reviewer["bars"] = bars(reviewer["daily"], days, width=120, height=24)
+            reviewer["bars"] = bar_rects(bars(reviewer["daily"], days, width=120, height=24))
         for sentence in figures["split_sentences"]:
             sentence.counts = [
                 {"label": label, "count": getattr(sentence, f"{label}_count")}
@@ -90,8 +90,9 @@ class WorkbenchAdminSite(admin.AdminSite):
                 "title": "Review dashboard",
                 "d": figures,
                 "mix": stacked(figures["overall"]["labels"]),
-                "daily": bars(figures["daily"], day_titles(figures["days"], weekday=True),
-                              width=600, height=120),
+                "daily": bar_rects(bars(figures["daily"],
+                                        day_titles(figures["days"], weekday=True),
+                                        width=600, height=120)),
                 "daily_peak": max(figures["daily"], default=0),
                 "daily_total": sum(figures["daily"]),
                 "reviewers": figures["reviewers"],

@@ -269,7 +269,8 @@ class ArticleTally(models.Model):
 
     o_* are the coincidences of label pairs (o_vd = o_dv; see `agreement`), pairs the
     ordered pairs of labels on pairable sentences (two labels or more), agreeing those
-    that match, reviews_done the labels counted up to the review target.
+    that match, reviews_done the labels counted up to the review target, verdicts the
+    sentences an adjudicator has decided.
     """
 
     article = models.OneToOneField(
@@ -289,6 +290,8 @@ class ArticleTally(models.Model):
     o_vd = models.FloatField(db_default=0.0)
     o_vu = models.FloatField(db_default=0.0)
     o_du = models.FloatField(db_default=0.0)
+    # Sentences with a verdict: moved by adjudicating.set_verdict and clear_verdict.
+    verdicts = models.PositiveIntegerField(db_default=0)
 
     def __str__(self):
         return f"tally of article {self.article_id}"

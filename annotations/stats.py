@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 
 from .agreement import marginals_of, reviewer_coincidences, summary
-from .models import Annotation, ArticleTally, Label, Verdict
+from .models import Annotation, ArticleTally, Label
 from .progress import with_progress
 from .tallies import coincidences
 
@@ -29,7 +29,8 @@ def collection_stats(articles):
     """Figures for a queryset of articles; a handful of aggregate queries whatever its size."""
     annotations = Annotation.objects.filter(sentence__article__in=articles)
     tallied = ArticleTally.objects.filter(article__in=articles).aggregate(
-        n_sentences=Sum("sentences"), **{f"n_{label}": Sum(label) for label in Label.values}
+        n_sentences=Sum("sentences"), n_verdicts=Sum("verdicts"),
+        **{f"n_{label}": Sum(label) for label in Label.values},
     )
     labels = {label: tallied[f"n_{label}"] or 0 for label in Label.values}
     progress = with_progress(articles).aggregate(
@@ -51,7 +52,7 @@ def collection_stats(articles):
             "articles": articles.count(),
             "sentences": tallied["n_sentences"] or 0,
             "annotations": sum(labels.values()),
-            "verdicts": Verdict.objects.filter(sentence__article__in=articles).count(),
+            "verdicts": tallied["n_verdicts"] or 0,
             "reviewers": len(per_reviewer_labels),
         },
         "labels": labels,

@@ -4,7 +4,7 @@ rebuild them from the sentences' label counts.
 A sentence with label counts n (m labels in all) under a review target t adds to its
 article: n to the label totals, min(m, t) to reviews_done and, when m >= 2, one pairable
 sentence, m(m-1) ordered pairs, sum n_c(n_c-1) agreeing ones and n_c (n_k - [c == k]) / (m-1)
-to the coincidence o_ck.
+to the coincidence o_ck. Each verdict on it adds one to `verdicts`.
 """
 
 import math
@@ -16,7 +16,15 @@ from django.db.models.functions import Least
 from django.db.models.lookups import GreaterThanOrEqual
 
 from .agreement import Coincidences, coincidence_sums, labels_on
-from .models import Annotation, Article, ArticleTally, Label, Sentence, review_target_of
+from .models import (
+    Annotation,
+    Article,
+    ArticleTally,
+    Label,
+    Sentence,
+    Verdict,
+    review_target_of,
+)
 
 LABELS = Label.values
 SHORT = {"verified": "v", "disputed": "d", "unclear": "u"}
@@ -30,7 +38,7 @@ def field(c, k):
 
 
 NAMES = ["sentences", *LABELS, "reviews_done", "pairable", "pairs", "agreeing",
-         *[field(c, k) for c, k in PAIRS]]
+         *[field(c, k) for c, k in PAIRS], "verdicts"]
 
 
 def terms(counts, target):
@@ -83,12 +91,18 @@ def apply_change(sentence_id, deltas, annotation):
                          annotation=annotation, before=before, after=after)
 
 
+def count_verdict(article_id, delta):
+    """Move the article's verdict count by `delta` (a verdict given: +1, taken back: -1).
+    Call it under the sentence's lock (see `lock_sentences`), like the label changes."""
+    ArticleTally.objects.filter(article_id=article_id).update(verdicts=F("verdicts") + delta)
+
+
 def drift(articles):
     """Where the tallies of `articles` differ from what their annotations make: yields
     (article_id, name, stored, expected), stored None for a missing tally. Sums the
     `terms` of each sentence (the steps `apply_change` takes) over label counts read
     from the annotations themselves, so it checks the running sums and `refresh`'s SQL
-    alike. Four queries."""
+    alike. Five queries."""
     found = defaultdict(dict)
     for sentence_id, label, n in (
         Annotation.objects.filter(sentence__article__in=articles)
@@ -107,6 +121,13 @@ def drift(articles):
         sums["sentences"] += 1
         for name, value in terms(counts, targets[article_id]).items():
             sums[name] += value
+    for article_id, n in (
+        Verdict.objects.filter(sentence__article__in=articles)
+        .order_by()
+        .values_list("sentence__article_id")
+        .annotate(n=Count("pk"))
+    ):
+        expected[article_id]["verdicts"] = n
     stored = {
         row.pop("article_id"): row
         for row in ArticleTally.objects.filter(article__in=articles).values("article_id", *NAMES)
@@ -157,6 +178,7 @@ def _rebuild(articles):
             n_sentences=Count("pk"),
             **{f"n_{label}": Sum(n[label]) for label in LABELS},
             done=Sum(Least(m, target)),
+            n_verdicts=Count("verdict"),
             **sums,
         )
     )
@@ -170,6 +192,7 @@ def _rebuild(articles):
             pairs=row["pairs"] or 0,
             agreeing=row["agreeing"] or 0,
             **{field(c, k): row[f"o_{c}_{k}"] or 0.0 for c, k in PAIRS},
+            verdicts=row["n_verdicts"],
         )
         for row in rows
     ]

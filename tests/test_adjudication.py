@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from annotations.adjudicating import needing_adjudication, set_verdict
+from annotations.adjudicating import clear_verdict, needing_adjudication, set_verdict
 from annotations.annotating import save_annotation
 from annotations.models import Sentence, Verdict
 from tests.factories import api, make_article, make_project
@@ -148,3 +148,17 @@ def test_members_only_sentences_stay_hidden_from_reviewers_verdict_or_not(labele
     assert api(judy).put(f"/api/sentences/{sentence.pk}/verdict/", {"label": "unclear"},
                          format="json").status_code == 201
     assert api(bob).get(f"/api/articles/{hidden.pk}/").status_code == 404
+
+
+def test_each_article_tally_counts_its_verdicts(labeled, judy, no_drift):
+    split, unsure = labeled.sentences.filter(position__in=[1, 2])
+    tally = labeled.tally
+    set_verdict(sentence=split, adjudicator=judy, label="disputed")
+    set_verdict(sentence=unsure, adjudicator=judy, label="unclear")
+    set_verdict(sentence=split, adjudicator=judy, label="verified")  # a change: no new one
+    tally.refresh_from_db()
+    assert tally.verdicts == 2
+    assert clear_verdict(sentence=split, adjudicator=judy)
+    assert not clear_verdict(sentence=split, adjudicator=judy)
+    tally.refresh_from_db()
+    assert tally.verdicts == 1

@@ -5,8 +5,9 @@ import json
 
 import pytest
 
+from annotations.adjudicating import set_verdict
 from annotations.annotating import save_annotation
-from annotations.models import Annotation, Article, ArticleTally, Sentence
+from annotations.models import Annotation, Article, ArticleTally, Sentence, Verdict
 from tests.factories import make_article, make_project, make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_drift")]
@@ -329,3 +330,60 @@ def test_adding_an_article_in_the_admin_goes_to_the_import_page(client, staff):
     assert response.status_code == 302
     assert response.url == "/admin/annotations/article/import/"
     assert not Article.objects.exists()
+
+
+# ---- verdicts: each article's tally counts them ----------------------------------------------
+
+
+def verdicts(article):
+    return ArticleTally.objects.get(article=article).verdicts
+
+
+def test_verdicts_added_changed_and_deleted_in_the_admin_are_counted(client, staff, labeled,
+                                                                     judy):
+    first, second = labeled.sentences.all()[:2]
+    client.force_login(staff)
+    for sentence in (first, second):
+        response = client.post("/admin/annotations/verdict/add/", {
+            "sentence": sentence.pk, "label": "disputed", "rationale": "No.",
+            "decided_by": judy.pk,
+        })
+        assert response.status_code == 302
+    assert verdicts(labeled) == 2
+    verdict = Verdict.objects.get(sentence=first)
+    response = client.post(f"/admin/annotations/verdict/{verdict.pk}/change/", {
+        "sentence": second.pk, "label": "verified", "rationale": "Yes.", "decided_by": judy.pk,
+    })
+    assert response.status_code == 302
+    verdict.refresh_from_db()
+    assert (verdict.sentence_id, verdict.label) == (first.pk, "verified")  # stays put
+    assert verdicts(labeled) == 2
+    response = client.post(f"/admin/annotations/verdict/{verdict.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert verdicts(labeled) == 1
+    removed = Verdict.history.filter(id=verdict.pk).latest("history_date")
+    assert (removed.history_type, removed.history_user) == ("-", staff)
+
+
+def test_bulk_delete_of_verdicts_goes_through_the_service(client, staff, labeled, judy):
+    for sentence in labeled.sentences.all():
+        set_verdict(sentence=sentence, adjudicator=judy, label="unclear")
+    assert verdicts(labeled) == 3
+    client.force_login(staff)
+    response = client.post("/admin/annotations/verdict/", {
+        "action": "delete_selected", "post": "yes",
+        "_selected_action": list(Verdict.objects.values_list("pk", flat=True)),
+    })
+    assert response.status_code == 302
+    assert not Verdict.objects.exists() and verdicts(labeled) == 0
+
+
+def test_a_long_rationale_in_the_admin_is_a_form_error(client, staff, labeled, judy):
+    client.force_login(staff)
+    response = client.post("/admin/annotations/verdict/add/", {
+        "sentence": labeled.sentences.first().pk, "label": "disputed",
+        "rationale": "x" * 10_001, "decided_by": judy.pk,
+    })
+    assert response.status_code == 200
+    assert "At most 10,000 characters (10,001 given)." in response.content.decode()
+    assert not Verdict.objects.exists()

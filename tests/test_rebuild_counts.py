@@ -203,3 +203,17 @@ def test_the_tests_drift_check_fails_on_drift(desk):
     sql("UPDATE annotations_articletally SET disputed = 0 WHERE article_id = %s", first.pk)
     with pytest.raises(AssertionError, match=r"disputed: 0 stored, 1 from the annotations"):
         assert_no_drift()
+
+
+def test_verdicts_written_in_sql_are_drift_in_the_tally_and_rebuilt(desk, judy):
+    first, _ = desk
+    sql("INSERT INTO annotations_verdict (sentence_id, label, rationale, decided_by_id, "
+        "decided_at) VALUES (%s, 'disputed', '', %s, CURRENT_TIMESTAMP)",
+        first.sentences.first().pk, judy.pk)  # not counted
+    status, output = run("--check")
+    assert status == 1
+    assert (f"Article {first.pk} ('First'):\n  article tallies: verdicts: 0 stored, 1 from the "
+            "annotations (-1)\n") in output
+    assert run()[0] == 0
+    assert ArticleTally.objects.get(article=first).verdicts == 1
+    assert_no_drift()
