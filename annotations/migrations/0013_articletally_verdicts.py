@@ -18,7 +18,7 @@ def count_verdicts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0011_rollups")]
+    dependencies = [("annotations", "0012_save_annotation_function")]
 
     operations = [
         migrations.AddField(
