@@ -18,7 +18,7 @@ def count_verdicts(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0012_save_annotation_function")]
+    dependencies = [("annotations", "0013_article_fetched_page")]
 
     operations = [
         migrations.AddField(
