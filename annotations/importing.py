@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from .fetching import FetchError, PageTooLarge, fetch_page
+from .languages import UnknownLanguage, clean_language, detect_language
 from .models import DEFAULT_PROJECT_SLUG, Article, ArticleTally, Project, Sentence
 from .segmentation import split_many, split_sentences
 from .webpages import NoArticle, page_record
@@ -133,9 +134,7 @@ def clean_record(record, *, project=None):
             "(set ARTICLE_MAX_BYTES to raise it)"
         )
     cleaned = {"body": body}
-    for name, limit in (
-        ("title", TITLE_MAX_LENGTH), ("source", 200), ("language", 16), ("author", 200),
-    ):
+    for name, limit in (("title", TITLE_MAX_LENGTH), ("source", 200), ("author", 200)):
         value = record.get(name)
         if value in (None, ""):
             continue
@@ -151,6 +150,7 @@ def clean_record(record, *, project=None):
     cleaned["published_at"] = _clean_datetime(record.get("published_at"))
     own = record.get("project")
     cleaned["project"] = _clean_project(project if own in (None, "") else own)
+    cleaned["language"] = _clean_language(record.get("language"), body, cleaned["project"])
     return cleaned
 
 
@@ -176,6 +176,19 @@ def fetched_record(record, *, project=None):
     except NoArticle as error:
         raise InvalidArticle(f"{url}: {error}") from None
     return {**extracted, **given, "final_url": page.final_url, "fetched_at": page.fetched_at}
+
+
+def _clean_language(value, body, project):
+    """The given language checked and normalised, else the body's detected language (the
+    project's default when the body is too short or mixed to tell)."""
+    if value in (None, ""):
+        return detect_language(body, default=project.default_language)
+    if not isinstance(value, str) or len(value) > 16:
+        raise InvalidArticle("language must be an ISO 639-1 code such as en or pt-BR")
+    try:
+        return clean_language(_check_text("language", value))
+    except UnknownLanguage as error:
+        raise InvalidArticle(str(error)) from None
 
 
 def _check_text(name, value):

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, IntegerField
@@ -23,6 +24,18 @@ def _label_is_valid(field="label"):
         condition=models.Q(**{f"{field}__in": Label.values}),
         name="%(app_label)s_%(class)s_label_valid",
     )
+
+
+def validate_language(value):
+    """A stored language is a bare ISO 639-1 code, in lower case."""
+    from .languages import UnknownLanguage, clean_language
+
+    try:
+        code = clean_language(value)
+    except UnknownLanguage as error:
+        raise ValidationError(str(error)) from None
+    if code != value:
+        raise ValidationError(f"write the language {value!r} as {code!r} (ISO 639-1)")
 
 
 class Project(models.Model):
@@ -53,6 +66,15 @@ class Project(models.Model):
             "sentence. Changes made after seeing them are recorded (first_label)."
         ),
     )
+    default_language = models.CharField(
+        max_length=16,
+        default="en",
+        validators=[validate_language],
+        help_text=(
+            "ISO 639-1 code of the articles imported without a language whose text is too "
+            "short or too mixed to detect one."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -80,7 +102,15 @@ class Article(models.Model):
     )
     author = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    language = models.CharField(max_length=16, default="en")
+    language = models.CharField(
+        max_length=16,
+        default="en",
+        validators=[validate_language],
+        help_text=(
+            "ISO 639-1 code; it picks the sentence-splitting rules. Changing it splits the "
+            "article again, which is refused once its sentences have labels."
+        ),
+    )
     body = models.TextField(help_text="The exact text as imported, never rewritten.")
     content_hash = models.CharField(
         max_length=64, help_text="SHA-256 of the body with its line endings made \\n."

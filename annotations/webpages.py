@@ -10,6 +10,8 @@ import re
 
 import trafilatura
 
+from .languages import ISO_639_1
+
 # Less main text than this (the headline aside) is a section front or a teaser, not an
 # article: trafilatura returns whatever text it finds, even a lone heading.
 MIN_ARTICLE_CHARACTERS = 80
@@ -54,7 +56,9 @@ def page_record(content, *, url=None, charset=None):
         "published_at": document.date or "",
     }
     if match := _HTML_LANG.search(content[:65536]):
-        record["language"] = match.group(1).decode("ascii").lower()
+        code = match.group(1).decode("ascii").lower()
+        if code in ISO_639_1:  # else detected from the body, as for a record without one
+            record["language"] = code
     return {name: value for name, value in record.items() if value}
 
 
