@@ -36,6 +36,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Left
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from .languages import UnknownLanguage, clean_language
 from .models import MAX_ID, Annotation, Label, Project, Sentence
 from .progress import label_count
 
@@ -71,6 +72,7 @@ class ExportFilters:
     updated_since: datetime | None = None
     has_verdict: bool | None = None
     split: str | None = None
+    language: str | None = None  # the articles' ISO 639-1 code
     anonymize: bool = False
     # The projects the exporter may export (a Project queryset); None: every project.
     projects: object = None
@@ -135,6 +137,7 @@ def sentence_columns(prefix=""):
         "sentence_id": (F(f"{prefix}id"), PLAIN),
         "article_id": (F(f"{prefix}article_id"), PLAIN),
         "project": (F(f"{prefix}article__project__slug"), PLAIN),
+        "language": (F(f"{prefix}article__language"), PLAIN),
         "position": (F(f"{prefix}position"), PLAIN),
         "start": (F(f"{prefix}start"), PLAIN),
         "end": (F(f"{prefix}end"), PLAIN),
@@ -155,6 +158,8 @@ def by_article(rows, filters, prefix=""):
         rows = rows.filter(**{f"{prefix}article_id__in": filters.articles})
     if filters.split:
         rows = rows.filter(split_filter(f"{prefix}article__split_bucket", filters.split))
+    if filters.language:
+        rows = rows.filter(**{f"{prefix}article__language": filters.language})
     if filters.has_verdict is not None:
         rows = rows.filter(**{f"{prefix}verdict__isnull": not filters.has_verdict})
     return rows
@@ -497,7 +502,7 @@ def _json_array(lines):
 
 PARAMETERS = (
     "format", "project", "article", "label", "reviewer", "updated_since", "has_verdict",
-    "split", "anonymize", "csv_guard",
+    "split", "language", "anonymize", "csv_guard",
 )
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -588,6 +593,13 @@ def _timestamp(value):
     return moment
 
 
+def _language(value):
+    try:
+        return clean_language(value)
+    except UnknownLanguage:
+        raise ValueError("must be an ISO 639-1 code such as en, de or ar") from None
+
+
 def _boolean(value):
     if isinstance(value, bool):
         return value
@@ -605,6 +617,7 @@ _PARSE = {
     "updated_since": _timestamp,
     "has_verdict": _boolean,
     "split": lambda value: _choice(value, SPLITS),
+    "language": _language,
     "anonymize": _boolean,
     "csv_guard": _boolean,
 }

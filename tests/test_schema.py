@@ -21,7 +21,7 @@ def test_schema_is_valid_openapi_and_documents_every_endpoint(client, alice, tmp
     export_params = {p["name"] for p in paths["/api/export/sentences/"]["get"]["parameters"]}
     assert export_params >= {
         "format", "project", "article", "label", "reviewer", "updated_since", "has_verdict",
-        "split", "anonymize",
+        "split", "language", "anonymize",
     }
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yaml")
 

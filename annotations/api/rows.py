@@ -10,6 +10,7 @@ class SentenceFieldsRow(serializers.Serializer):
     sentence_id = serializers.IntegerField()
     article_id = serializers.IntegerField()
     project = serializers.CharField(help_text="Project slug.")
+    language = serializers.CharField(help_text="The article's language (ISO 639-1).")
     position = serializers.IntegerField(help_text="0-based position in the article.")
     start = serializers.IntegerField(help_text="Offset in the article body (code points).")
     end = serializers.IntegerField(help_text="body[start:end] == text.")

@@ -289,6 +289,9 @@ class ExportParamsSerializer(BoundedInput, serializers.Serializer):
         required=False,
         help_text="Articles are split 80/10/10 by a hash of their text; never across splits.",
     )
+    language = serializers.CharField(
+        required=False, max_length=16, help_text="The articles' language (ISO 639-1), e.g. ar."
+    )
     anonymize = serializers.BooleanField(
         default=False, help_text="Stable pseudonyms instead of usernames."
     )

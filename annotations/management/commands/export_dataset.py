@@ -28,6 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--updated-since", help="ISO 8601 date-time")
         parser.add_argument("--has-verdict", metavar="true|false")
         parser.add_argument("--split", help="train, validation or test")
+        parser.add_argument("--language", help="the articles' ISO 639-1 code, e.g. ar")
         parser.add_argument("--anonymize", action="store_true", help="pseudonyms for reviewers")
         parser.add_argument(
             "--no-csv-guard", dest="csv_guard", action="store_false",
