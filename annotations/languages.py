@@ -10,6 +10,7 @@ labels yet.
 import re
 import threading
 
+from django.conf.locale import LANG_INFO
 from django.db import transaction
 
 from .models import Annotation, Article, Sentence, Verdict
@@ -69,6 +70,12 @@ def clean_language(value):
             "en, de, pt or ar (a region such as pt-BR is allowed and dropped)"
         )
     return code
+
+
+def language_name(code):
+    """"Arabic (ar)": the English name Django knows for `code`, else the code alone."""
+    name = LANG_INFO.get(code, {}).get("name")
+    return f"{name} ({code})" if name else code
 
 
 def is_right_to_left(code):

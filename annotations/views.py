@@ -21,6 +21,7 @@ from .access import (
 )
 from .adjudicating import adjudication_queue
 from .agreement import summary
+from .languages import language_name
 from .limits import sign_in_refusal
 from .models import NOTE_MAX_LENGTH, Annotation
 from .progress import projects_with_progress, with_progress
@@ -70,9 +71,12 @@ def home(request):
     q = request.GET.get("q", "").strip()[:200]
     sort = request.GET.get("sort") if request.GET.get("sort") in ORDERINGS else "needed"
     project = request.GET.get("project", "")
+    language = request.GET.get("language", "")[:16]
     articles = with_progress(visible_articles(user).select_related("project"), user)
     if project:
         articles = articles.filter(project__slug=project)
+    if language:
+        articles = articles.filter(language=language)
     if q:
         articles = articles.filter(Q(title__icontains=q) | Q(source__icontains=q))
     page = Paginator(articles.order_by(*ORDERINGS[sort]), ARTICLES_PER_PAGE).get_page(
@@ -83,7 +87,7 @@ def home(request):
         .filter(labeled_by_user__lt=F("sentence_count"))
         .exists()
     )
-    filters = {"q": q, "sort": sort, "project": project}
+    filters = {"q": q, "sort": sort, "project": project, "language": language}
     keep = "&" + urlencode({name: value for name, value in filters.items() if value})
     return render(
         request,
@@ -96,6 +100,12 @@ def home(request):
             "q": q,
             "sort": sort,
             "project": project,
+            "language": language,
+            "languages": [
+                (code, language_name(code))
+                for code in visible_articles(user).order_by("language")
+                .values_list("language", flat=True).distinct()
+            ],
             "has_work": has_work,
             "keep": keep,
         },

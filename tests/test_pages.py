@@ -80,8 +80,9 @@ def test_landing_runs_in_a_constant_number_of_queries(
     for _ in range(30):
         make_article()
     client.force_login(alice)
-    # session, user, groups, projects, their members, page count, page of articles, next article
-    with django_assert_max_num_queries(8):
+    # session, user, groups, projects, their members, page count, page of articles, next
+    # article, the articles' languages (the language filter)
+    with django_assert_max_num_queries(9):
         response = client.get("/")
     assert response.content.decode().count('class="article-row"') == 30
 
@@ -90,7 +91,7 @@ def test_article_page_shows_paragraphs_and_sentences(client, alice):
     article = make_article("Headline here\nFirst claim. Second claim.\nLast line.")
     client.force_login(alice)
     html = client.get(f"/articles/{article.pk}/").content.decode()
-    assert html.count("<p><span class=\"sentence\"") == 3
+    assert html.count('<p dir="auto"><span class="sentence"') == 3
     assert html.count('class="sentence"') == 4
 
 
