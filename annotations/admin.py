@@ -21,6 +21,13 @@ from .annotating import (
 )
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
 from .importing import InvalidArticle, InvalidRecords, import_records, parse_records
+from .languages import (
+    UnknownLanguage,
+    change_language,
+    clean_language,
+    language_name,
+    refusal,
+)
 from .models import DEFAULT_PROJECT_SLUG, Annotation, Article, Label, Project, Sentence, Verdict
 from .progress import with_progress
 from .tallies import refresh
@@ -96,10 +103,10 @@ class ImportForm(forms.Form):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "slug", "review_target", "show_counts_after_labeling", "article_count",
-        "created_at",
+        "name", "slug", "review_target", "default_language", "show_counts_after_labeling",
+        "article_count", "created_at",
     ]
-    list_filter = ["show_counts_after_labeling"]
+    list_filter = ["show_counts_after_labeling", "default_language"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
@@ -187,6 +194,18 @@ def export_sentences(modeladmin, request, queryset):
 
 
 class ArticleForm(forms.ModelForm):
+    def clean_language(self):
+        """Normalised ("pt-BR" -> "pt"); a change is refused once the sentences have labels
+        (saving splits the article again, see `languages.change_language`)."""
+        try:
+            language = clean_language(self.cleaned_data["language"])
+        except UnknownLanguage as error:
+            raise ValidationError(str(error)) from None
+        changed = self.instance.pk and language != self.initial.get("language")
+        if changed and (reason := refusal(self.instance)):
+            raise ValidationError(reason)
+        return language
+
     def validate_unique(self):
         # Also the constraints on fields the page does not edit: the body's hash is read
         # only, and moving an article into a project that has its text already would
@@ -227,6 +246,15 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if change and "language" in form.changed_data:
+            # Checked by the form a moment ago, in this same transaction; a label saved in
+            # between makes this raise and the whole change roll back.
+            change_language(obj, obj.language)
+            self.message_user(
+                request,
+                f"The article was split again with the rules for {language_name(obj.language)}.",
+                messages.INFO,
+            )
         moved = change and "project" in form.changed_data
         if moved:  # its labels leave the old project's daily rollups for the new one's
             rollups.withdraw(Article.objects.filter(pk=obj.pk))

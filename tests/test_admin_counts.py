@@ -247,6 +247,7 @@ def test_a_project_review_target_changed_in_the_admin_rebuilds_its_tallies(clien
     client.force_login(staff)
     response = client.post(f"/admin/annotations/project/{project.pk}/change/", {
         "name": project.name, "slug": project.slug, "description": "", "review_target": 1,
+        "default_language": "en",
     })
     assert response.status_code == 302
     assert reviews_done(crowded) == 1

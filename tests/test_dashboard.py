@@ -480,6 +480,7 @@ def test_changing_a_review_target_in_the_admin_recounts_progress(client, staff, 
     client.force_login(staff)
     response = client.post(f"/admin/annotations/project/{project.pk}/change/", {
         "name": project.name, "slug": project.slug, "description": "", "review_target": 3,
+        "default_language": "en",
     })
     assert response.status_code == 302
     overall = dashboard(DashboardFilters(project="desk"))["overall"]

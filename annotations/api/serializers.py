@@ -96,7 +96,8 @@ class ProjectSerializer(BoundedInput, ProgressFields, serializers.ModelSerialize
     class Meta:
         model = Project
         fields = [
-            "id", "slug", "name", "description", "review_target", "members", "created_at",
+            "id", "slug", "name", "description", "review_target", "default_language", "members",
+            "created_at",
             "article_count", "sentence_count", "reviews_done", "reviews_needed",
         ]
         read_only_fields = ["id", "created_at"]
