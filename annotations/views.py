@@ -21,7 +21,7 @@ from .access import (
 )
 from .adjudicating import adjudication_queue
 from .agreement import summary
-from .languages import language_name
+from .languages import is_right_to_left, language_name
 from .limits import sign_in_refusal
 from .models import NOTE_MAX_LENGTH, Annotation
 from .progress import projects_with_progress, with_progress
@@ -126,6 +126,9 @@ def article_page(request, pk):
         {
             "article": article,
             "sentence_count": len(sentences),
+            # Each sentence's own direction is dir="auto"; a paragraph's cannot be: the
+            # browser skips children that carry a dir of their own when it looks for one.
+            "direction": "rtl" if is_right_to_left(article.language) else "ltr",
             "paragraphs": group_by_paragraph(article.body, sentences),
             "safe_url": article.url if urlsplit(article.url).scheme in ("http", "https") else "",
             "note_max_length": NOTE_MAX_LENGTH,

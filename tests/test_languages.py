@@ -193,7 +193,7 @@ def test_the_article_page_marks_the_language_and_direction_of_each_sentence(clie
     article = import_article(body=NEWS["ar"]).article
     client.force_login(alice)
     html = client.get(f"/articles/{article.pk}/").content.decode()
-    assert 'id="body-text" lang="ar" dir="auto"' in html
+    assert 'id="body-text" lang="ar" dir="rtl"' in html
     count = article.sentences.count()
     assert html.count('<span class="sentence" lang="ar" dir="auto"') == count
 

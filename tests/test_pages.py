@@ -91,7 +91,7 @@ def test_article_page_shows_paragraphs_and_sentences(client, alice):
     article = make_article("Headline here\nFirst claim. Second claim.\nLast line.")
     client.force_login(alice)
     html = client.get(f"/articles/{article.pk}/").content.decode()
-    assert html.count('<p dir="auto"><span class="sentence"') == 3
+    assert html.count('<p><span class="sentence"') == 3
     assert html.count('class="sentence"') == 4
 
 
