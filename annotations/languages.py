@@ -35,15 +35,10 @@ RIGHT_TO_LEFT = frozenset({"ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"}
 # A code, then optional subtags: pt-BR, zh-Hant-TW, sr_Latn.
 _TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 
-# The detector's labels that are not ISO 639-1 codes, folded into their macrolanguage.
-_FOLDED = {
-    "ary": "ar", "arz": "ar", "wuu": "zh", "yue": "zh", "hbo": "he", "uzs": "uz",
-    "sdh": "ku", "ltg": "lv", "gug": "gn",
-}
 # Fewer letters than this say too little about a language: the default is used.
 MIN_LETTERS = 40
 CJK_WEIGHT = 3
-# Below this probability of the best language, the text is taken as mixed: the default.
+# A paragraph whose likeliest language is less probable than this votes for none.
 MIN_CONFIDENCE = 0.8
 # Detection reads at most this many characters from the start of the body: enough to tell
 # a language, and the cost of an import stays bounded whatever the article's length.
@@ -89,49 +84,50 @@ _identifier_lock = threading.Lock()
 
 
 def _get_identifier():
-    """The py3langid model, loaded once per process (about 0.8 s) on first use."""
+    """The py3langid model, loaded once per process (about 0.8 s) on first use, and kept to
+    the languages that have an ISO 639-1 code: a dialect the model tells apart (Egyptian
+    Arabic, Cantonese) then counts for its language."""
     global _identifier
     if _identifier is None:
         with _identifier_lock:
             if _identifier is None:
                 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-                _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+                identifier.set_languages([c for c in identifier.labels if c in ISO_639_1])
+                _identifier = identifier
     return _identifier
 
 
 def guess(text):
-    """(code, probability) of the likeliest ISO 639-1 language of `text`, dialects folded
-    into their language (Egyptian Arabic counts for Arabic)."""
-    totals = {}
-    for label, probability in _get_identifier().rank(text[:SAMPLE_CHARS]):
-        code = _FOLDED.get(label, label)
-        if code in ISO_639_1:
-            totals[code] = totals.get(code, 0.0) + probability
-    code = max(totals, key=totals.get)
-    return code, totals[code]
+    """(code, probability) of the likeliest ISO 639-1 language of `text`."""
+    return _get_identifier().classify(text)
 
 
 def detect_language(text, *, default="en"):
     """The ISO 639-1 code of `text`'s language, or `default` when the text is too short
-    to tell or mixed: no language clearly ahead, or paragraphs in different languages
-    with none holding MAJORITY of the letters. Reads the first SAMPLE_CHARS characters."""
+    to tell or mixed. Reads the first SAMPLE_CHARS characters.
+
+    Each paragraph long enough to tell votes with its letters for its language (or for
+    none, when unsure); a language needs MAJORITY of the letters. A text half in one
+    language and half in another can look confident as a whole: by paragraphs it does not.
+    """
     sample = text[:SAMPLE_CHARS]
-    if _weight(sample) < MIN_LETTERS:
-        return default
-    code, probability = guess(sample)
-    if probability < MIN_CONFIDENCE:
-        return default
-    # A text half in one language and half in another can still look confident as a
-    # whole: its paragraphs vote, each by its letters.
-    votes = {}
-    for line in sample.splitlines():
-        if (weight := _weight(line)) >= MIN_LETTERS:
-            line_code = guess(line)[0]
-            votes[line_code] = votes.get(line_code, 0) + weight
-    if votes and votes.get(code, 0) < MAJORITY * sum(votes.values()):
-        return default
-    return code
+    weighed = [(line, weight) for line in sample.splitlines()
+               if (weight := _weight(line)) >= MIN_LETTERS]
+    if not weighed:  # short lines only: together, if they are enough
+        weight = _weight(sample)
+        if weight < MIN_LETTERS:
+            return default
+        weighed = [(sample, weight)]
+    votes, total = {}, 0
+    for chunk, weight in weighed:
+        code, probability = guess(chunk)
+        total += weight
+        if probability >= MIN_CONFIDENCE:
+            votes[code] = votes.get(code, 0) + weight
+    best = max(votes, key=votes.get, default=None)
+    return best if best and votes[best] >= MAJORITY * total else default
 
 
 def _weight(text):
