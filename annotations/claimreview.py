@@ -28,6 +28,7 @@ def claim_review(row, site_url, publisher):
     appearance = {
         "@type": "NewsArticle",
         "headline": row["article_title"],
+        "inLanguage": row["language"],
         **({"url": row["article_url"]} if row["article_url"] else {}),
         **({"publisher": source} if source else {}),
         **({"datePublished": iso_timestamp(row["article_published_at"])}
@@ -35,6 +36,7 @@ def claim_review(row, site_url, publisher):
     }
     claim = {
         "@type": "Claim",
+        "inLanguage": row["language"],
         "appearance": appearance,
         **({"author": source} if source else {}),
         **({"datePublished": iso_timestamp(row["article_published_at"])}

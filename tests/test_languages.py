@@ -265,3 +265,15 @@ def test_change_language_refuses_once_a_sentence_has_a_label(alice):
         change_language(article, "de")
     article.refresh_from_db()
     assert article.language == "en"
+
+
+def test_claimreview_names_the_claims_language_and_filters_on_it(staff, judy):
+    for code in ("ar", "en"):
+        sentence = import_article(body=NEWS[code]).article.sentences.first()
+        set_verdict(sentence=sentence, adjudicator=judy, label="disputed", rationale="No.")
+    client = api(staff)
+    response = client.get("/api/export/claimreview/", {"format": "jsonl", "language": "ar"})
+    assert response.status_code == 200
+    reviews = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert [review["itemReviewed"]["inLanguage"] for review in reviews] == ["ar"]
+    assert reviews[0]["itemReviewed"]["appearance"]["inLanguage"] == "ar"
