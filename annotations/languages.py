@@ -30,13 +30,15 @@ _CODES = (
 ISO_639_1 = frozenset(_CODES.split())
 # Withdrawn codes still written by older systems.
 _RENAMED = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro", "sh": "sr"}
-# Written right to left: pages rely on dir="auto", this is for tests and styling.
+# Written right to left: an article's paragraphs take this direction (its sentences find
+# their own with dir="auto").
 RIGHT_TO_LEFT = frozenset({"ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 # A code, then optional subtags: pt-BR, zh-Hant-TW, sr_Latn.
 _TAG = re.compile(r"([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*")
 
 # Fewer letters than this say too little about a language: the default is used.
 MIN_LETTERS = 40
+# A Chinese, Japanese or Korean character carries about a word: it counts as this many.
 CJK_WEIGHT = 3
 # A paragraph whose likeliest language is less probable than this votes for none.
 MIN_CONFIDENCE = 0.8
@@ -70,7 +72,7 @@ def clean_language(value):
 
 
 def language_name(code):
-    """"Arabic (ar)": the English name Django knows for `code`, else the code alone."""
+    """The English name Django knows for `code` with the code, "Arabic (ar)", else the code."""
     name = LANG_INFO.get(code, {}).get("name")
     return f"{name} ({code})" if name else code
 
