@@ -83,7 +83,9 @@ def test_adjudication_page_lists_exactly_the_disputed_sentences(client, labeled,
     client.force_login(judy)
     html = client.get("/adjudicate/").content.decode()
     assert html.count('class="case card"') == 2
-    cases = re.findall(r'<blockquote class="case-text">(.*?)</blockquote>', html)
+    cases = re.findall(
+        r'<blockquote class="case-text" lang="en" dir="auto">(.*?)</blockquote>', html
+    )
     assert cases == ["Split two.", "Unsure three."]
     assert "alice&#x27;s note" in html and "https://example.org/proof" in html
 
@@ -94,8 +96,8 @@ def test_adjudication_page_shows_each_sentence_between_its_neighbours(client, la
     split_case = html[html.index('<li class="case card"'):html.index("</li>")]
     assert split_case.index("Agreed one.") < split_case.index("Split two.") < split_case.index(
         "Unsure three.")
-    assert 'title="The sentence before">Agreed one.</p>' in split_case
-    assert 'title="The sentence after">Unsure three.</p>' in split_case
+    assert 'title="The sentence before" lang="en" dir="auto">Agreed one.</p>' in split_case
+    assert 'title="The sentence after" lang="en" dir="auto">Unsure three.</p>' in split_case
 
 
 def test_adjudication_page_counts_the_sentences_left_on_every_page(client, labeled, judy):
