@@ -89,7 +89,7 @@ def change_review_target(staff, project, target):
     def post():
         return client.post(f"/admin/annotations/project/{project.pk}/change/", {
             "name": project.name, "slug": project.slug, "description": "",
-            "review_target": target,
+            "review_target": target, "default_language": "en",
         }).status_code
 
     return post
