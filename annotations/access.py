@@ -151,6 +151,44 @@ def _counts(annotations):
     return counts
 
 
+# ---- claim memory: the earlier checks of a claim (see `matching`) --------------------------
+
+
+def open_or_same_project(project):
+    """Articles of `project` and of the open projects: what anyone who sees an article of
+    `project` sees. What an import counts as checked before (`matching.remember_prior_checks`)."""
+    return Q(project=project) | Q(project__in=Project.objects.filter(members=None))
+
+
+def may_see_matches(user, sentence, *, labeled):
+    """Whether `user` may see the earlier checks of `sentence`'s claim now: adjudicators
+    (and superusers) always; a reviewer once they have labeled it (`labeled`), or before
+    where the project shows them before labeling. Matches come only from checked
+    sentences, so that no reviewer learns through them what another gave a sentence still
+    open. Reads `sentence.article.project`."""
+    if is_adjudicator(user):
+        return True
+    if not is_reviewer(user):
+        return False
+    return labeled or sentence.article.project.show_matches_before_labeling
+
+
+def check_search_articles(user):
+    """The articles whose checked claims `user` may search by text: those they see, for
+    adjudicators; for reviewers, those of the projects they see that show the earlier checks
+    before labeling (elsewhere a search would show a verdict before the label)."""
+    if is_adjudicator(user):
+        return visible_articles(user)
+    return visible_articles(user).filter(project__show_matches_before_labeling=True)
+
+
+def may_search_checks(user):
+    return is_adjudicator(user) or (
+        is_reviewer(user)
+        and visible_projects(user).filter(show_matches_before_labeling=True).exists()
+    )
+
+
 def export_scope(user):
     """The projects an exporter (`can_export`) exports from: None for every project
     (adjudicators), else the projects open to them, role or not: open projects and

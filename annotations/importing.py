@@ -24,6 +24,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from .fetching import FetchError, PageTooLarge, fetch_page
 from .languages import UnknownLanguage, clean_language, detect_language
 from .models import DEFAULT_PROJECT_SLUG, Article, ArticleTally, Project, Sentence
+from .matching import remember_prior_checks
 from .segmentation import split_many, split_sentences
 from .webpages import NoArticle, page_record
 
@@ -299,6 +300,7 @@ def store_article(cleaned, *, imported_by=None, spans=None):
             if spans is None:
                 spans = split_sentences(body, article.language)
             _insert_sentences([article], [spans])
+            remember_prior_checks([article])
     except IntegrityError:
         # Someone imported the same body at the same moment: theirs stands.
         existing = same_text.select_related("project").first()
@@ -390,6 +392,7 @@ def _store_batch(batch, imported_by, progress):
                 ))
             articles = Article.objects.bulk_create(articles)
             _insert_sentences(articles, [spans for _, _, spans in batch])
+            remember_prior_checks(articles)
         results = [ImportResult(article, created=True) for article in articles]
     except IntegrityError:
         # Someone imported one of these bodies at the same moment: one at a time, theirs stands.

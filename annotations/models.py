@@ -75,6 +75,15 @@ class Project(models.Model):
             "short or too mixed to detect one."
         ),
     )
+    show_matches_before_labeling = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text=(
+            "Show reviewers the earlier checks of a sentence's claim before they label it. "
+            "Off: only once they have labeled it, so that an earlier verdict does not "
+            "steer their label."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -125,6 +134,11 @@ class Article(models.Model):
         blank=True,
         validators=[MinValueValidator(1)],
         help_text="Overrides the project's review target for this article.",
+    )
+    checked_before = models.PositiveIntegerField(
+        db_default=0,
+        editable=False,
+        help_text="Sentences that matched a claim checked before, counted on import.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     imported_by = models.ForeignKey(
@@ -367,3 +381,17 @@ class DailyRollup(models.Model):
 
     def __str__(self):
         return f"labels of {self.reviewer_id} on {self.day}"
+
+
+class PriorCheck(models.Model):
+    """The checked sentences of other articles that state the same claim as `sentence`,
+    found when its article was imported: what the sentence export gives as `checked_before`
+    and the landing page counts. Live matches come from `matching.matches_for`."""
+
+    sentence = models.OneToOneField(
+        Sentence, on_delete=models.CASCADE, primary_key=True, related_name="prior_check"
+    )
+    matches = models.JSONField(default=list, help_text="Sentence ids, best match first.")
+
+    def __str__(self):
+        return f"checked before: sentence {self.sentence_id}"

@@ -8,6 +8,7 @@ from ..adjudicating import RATIONALE_MAX_LENGTH
 from ..annotating import URL_MAX_LENGTH
 from ..exporting import FORMATS, SPLITS, InvalidExportQuery, parse_export_query
 from ..importing import TITLE_MAX_LENGTH, ArticleTooLarge
+from ..matching import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH
 from ..models import (
     EVIDENCE_MAX_LINKS,
     MAX_ID,
@@ -364,4 +365,39 @@ class TokenRequestSerializer(BoundedInput, AuthTokenSerializer):
     username = serializers.CharField(max_length=USERNAME_MAX_LENGTH, write_only=True)
     password = serializers.CharField(
         max_length=4096, trim_whitespace=False, write_only=True, style={"input_type": "password"}
+    )
+
+
+class LabelCountsSerializer(serializers.Serializer):
+    verified = serializers.IntegerField()
+    disputed = serializers.IntegerField()
+    unclear = serializers.IntegerField()
+
+
+class MatchSerializer(serializers.Serializer):
+    """A checked sentence that states the same claim (see `matching.Match`)."""
+
+    sentence_id = serializers.IntegerField()
+    article_id = serializers.IntegerField()
+    article_title = serializers.CharField()
+    text = serializers.CharField()
+    verdict = serializers.ChoiceField(choices=Label.choices, allow_null=True)
+    labels = LabelCountsSerializer()
+    score = serializers.FloatField(min_value=0, max_value=1)
+    url = serializers.CharField()
+
+
+class MatchListSerializer(serializers.Serializer):
+    results = MatchSerializer(many=True)
+
+
+class CheckSearchSerializer(StrictSerializer):
+    q = serializers.CharField(
+        min_length=MIN_QUERY_LENGTH, max_length=MAX_QUERY_LENGTH, help_text="Text to search for."
+    )
+    language = serializers.CharField(
+        required=False, allow_blank=True, max_length=16, help_text="ISO 639-1 code."
+    )
+    project = serializers.SlugField(
+        required=False, allow_blank=True, max_length=SLUG_MAX_LENGTH, help_text="Project slug."
     )

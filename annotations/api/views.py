@@ -8,13 +8,16 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from ..access import (
+    check_search_articles,
     export_scope,
+    may_search_checks,
+    may_see_matches,
     visible_annotations,
     visible_articles,
     visible_projects,
@@ -26,6 +29,7 @@ from ..claimreview import claim_reviews
 from ..exporting import CONTENT_TYPES, gather, stream_export
 from ..importing import import_article
 from ..limits import sign_in_refusal
+from ..matching import matches_for, search_checks
 from ..models import Annotation, Article, Sentence
 from ..progress import projects_with_progress, with_progress
 from ..queue import next_sentence
@@ -339,6 +343,56 @@ class NextSentence(APIView):
             return Response(status=status.HTTP_204_NO_CONTENT)
         sentence.url = f"/articles/{sentence.article_id}/#s-{sentence.pk}"
         return Response(serializers.NextSentenceSerializer(sentence).data)
+
+
+class SentenceMatches(APIView):
+    """The checked sentences of other articles the caller sees that state the same claim,
+    best first, at most 10. Reviewers: once they have labeled the sentence (or before,
+    where the project shows them before)."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(responses={200: serializers.MatchListSerializer, 403: None})
+    def get(self, request, pk):
+        user = request.user
+        sentence = get_object_or_404(
+            visible_sentences(user).select_related("article__project"), pk=pk
+        )
+        labeled = Annotation.objects.filter(sentence=sentence, reviewer=user).exists()
+        if not may_see_matches(user, sentence, labeled=labeled):
+            raise PermissionDenied(
+                "Label this sentence first: its earlier checks show once you have."
+            )
+        matches = matches_for(sentence, visible_articles(user))
+        return Response({"results": [match.as_dict() for match in matches]})
+
+
+class CheckSearch(APIView):
+    """Search every checked claim the caller may search by text (`q`), best first, at
+    most 10; filters `language` (ISO 639-1) and `project` (slug)."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(
+        parameters=[serializers.CheckSearchSerializer],
+        responses={200: serializers.MatchListSerializer},
+    )
+    def get(self, request):
+        if not may_search_checks(request.user):
+            raise PermissionDenied(
+                "Searching earlier checks is for adjudicators, and for reviewers of projects "
+                "that show them before labeling."
+            )
+        params = serializers.CheckSearchSerializer(data=request.query_params.dict())
+        params.is_valid(raise_exception=True)
+        articles = check_search_articles(request.user)
+        if project := params.validated_data.get("project"):
+            articles = articles.filter(project__slug=project)
+        matches = search_checks(
+            params.validated_data["q"], articles,
+            language=params.validated_data.get("language") or None,
+        )
+        return Response({"results": [match.as_dict() for match in matches]})
 
 
 class ObtainToken(ObtainAuthToken):
