@@ -23,8 +23,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from .fetching import FetchError, PageTooLarge, fetch_page
 from .languages import UnknownLanguage, clean_language, detect_language
-from .models import DEFAULT_PROJECT_SLUG, Article, ArticleTally, Project, Sentence
 from .matching import remember_prior_checks
+from .models import DEFAULT_PROJECT_SLUG, Article, ArticleTally, Project, Sentence
 from .segmentation import split_many, split_sentences
 from .webpages import NoArticle, page_record
 
