@@ -40,7 +40,23 @@ RARE_LENGTH = 8
 
 # Function words and the words of reporting, in the languages the desk reads most: they
 # say nothing about which claim a sentence makes.
-STOPWORDS = frozenset(["a", "about", "above", "according", "after", "again", "against", "ago", "all", "also", "am", "an", "and", "another", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "done", "down", "during", "each", "either", "even", "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "last", "least", "less", "like", "made", "make", "many", "may", "me", "might", "more", "most", "much", "must", "my", "new", "no", "nor", "not", "now", "of", "off", "often", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "percent", "said", "same", "say", "saying", "says", "she", "should", "since", "so", "some", "still", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "though", "through", "thus", "to", "told", "too", "under", "until", "up", "upon", "us", "very", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "year", "years", "yet", "you", "your", "week", "weeks", "day", "days", "today", "yesterday", "tomorrow", "month", "months", "time", "times", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "amid", "told", "tells", "tell", "reported", "reports", "report", "asked", "added", "noted", "stated", "claimed", "claims", "el", "la", "los", "las", "de", "del", "y", "en", "que", "por", "para", "con", "un", "una", "se", "su", "al", "lo", "como", "más", "pero", "sus", "le", "les", "des", "et", "est", "au", "aux", "du", "ce", "qui", "pas", "plus", "sur", "ne", "par", "dans", "une", "il", "elle", "ont", "été", "sont", "der", "die", "das", "und", "ist", "den", "dem", "des", "ein", "eine", "nicht", "von", "zu", "mit", "sich", "auf", "für", "im", "auch", "als", "an", "wird"])
+STOPWORDS = frozenset("""
+a about above according after again against ago all also am an and another any are as at
+be because been before being below between both but by can could did do does doing done
+down during each either even ever every few for from further had has have having he her
+here hers him his how however i if in into is it its itself just last least less like
+made make many may me might more most much must my new no nor not now of off often on
+once one only or other our ours out over own per percent said same say saying says she
+should since so some still such than that the their theirs them then there these they
+this those though through thus to told too under until up upon us very was we were what
+when where whether which while who whom whose why will with within without would year
+years yet you your week weeks day days today yesterday tomorrow month months time times
+monday tuesday wednesday thursday friday saturday sunday
+amid told tells tell reported reports report asked added noted stated claimed claims
+el la los las de del y en que por para con un una se su al lo como más pero sus le les
+des et est au aux du ce qui pas plus sur ne par dans une il elle ont été sont der die
+das und ist den dem des ein eine nicht von zu mit sich auf für im auch als an wird
+""".split())  # noqa: SIM905
 
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
