@@ -160,17 +160,17 @@ def open_or_same_project(project):
     return Q(project=project) | Q(project__in=Project.objects.filter(members=None))
 
 
-def may_see_matches(user, sentence, *, labeled):
-    """Whether `user` may see the earlier checks of `sentence`'s claim now: adjudicators
-    (and superusers) always; a reviewer once they have labeled it (`labeled`), or before
-    where the project shows them before labeling. Matches come only from checked
-    sentences, so that no reviewer learns through them what another gave a sentence still
-    open. Reads `sentence.article.project`."""
+def may_see_matches(user, project, *, labeled):
+    """Whether `user` may see the earlier checks of the claim of a sentence of `project`:
+    adjudicators (and superusers) always; a reviewer once they have labeled it
+    (`labeled`), or before where the project shows them before labeling. Matches come only
+    from checked sentences, so that no reviewer learns through them what another gave a
+    sentence still open."""
     if is_adjudicator(user):
         return True
     if not is_reviewer(user):
         return False
-    return labeled or sentence.article.project.show_matches_before_labeling
+    return labeled or project.show_matches_before_labeling
 
 
 def check_search_articles(user):

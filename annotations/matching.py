@@ -258,31 +258,45 @@ def _tsquery_text(text):
     return " | ".join(word for _, _, word in words[:TSQUERY_WORDS])
 
 
-def _memory_candidates(text, language, articles, exclude=0, *, search=False):
-    """(id, text, article id) of the claims in memory that share rare words or trigrams
-    with `text`, among `articles` (a queryset), at most CANDIDATES, likeliest first."""
-    tsquery = _tsquery_text(text)
+def _memory_candidates(queries, articles, *, search=False):
+    """{key: [(id, text, article id)]}: for each (key, text, language, excluded article id)
+    of `queries`, the claims in memory among `articles` (a queryset) that share rare words
+    or trigrams with the text, at most CANDIDATES, likeliest first. One query for all."""
+    queries = [(key, text, language or "", _tsquery_text(text), exclude)
+               for key, text, language, exclude in queries]
+    if not queries:
+        return {}
     articles_sql, articles_params = articles.values("pk").query.sql_with_params()
     # The claim's own words, in its language's configuration, or enough of its trigrams
     # (pg_trgm's `%`; a search: `<%`, the typed words inside the claim): each side is one
     # GIN index scan, and a bitmap OR joins them.
-    trigrams, similarity = ("%s <%% m.text", "word_similarity(%s, m.text)") if search else (
-        "m.text %% %s", "similarity(m.text, %s)"
-    )
+    trigrams, similarity = ("src.text <%% m.text", "word_similarity(src.text, m.text)") if (
+        search
+    ) else ("m.text %% src.text", "similarity(m.text, src.text)")
     sql = f"""
-        WITH q AS (SELECT to_tsquery(factcheck_ts_config(%s), %s) AS query)
-        SELECT m.sentence_id, m.text, m.article_id
-        FROM annotations_claimmemory m, q
-        WHERE (m.search_vector @@ q.query OR {trigrams})
-          AND m.article_id <> %s
-          AND m.article_id IN ({articles_sql})
-        ORDER BY ts_rank(m.search_vector, q.query) + {similarity} DESC, m.sentence_id
-        LIMIT %s
+        SELECT src.key, c.sentence_id, c.text, c.article_id
+        FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[])
+             AS src(key, text, language, words, exclude)
+        CROSS JOIN LATERAL (
+            SELECT m.sentence_id, m.text, m.article_id
+            FROM annotations_claimmemory m,
+                 to_tsquery(factcheck_ts_config(src.language), src.words) AS q
+            WHERE (m.search_vector @@ q OR {trigrams})
+              AND m.article_id <> src.exclude
+              AND m.article_id IN ({articles_sql})
+            ORDER BY ts_rank(m.search_vector, q) + {similarity} DESC, m.sentence_id
+            LIMIT %s
+        ) c
     """
-    params = [language or "", tsquery, text, exclude, *articles_params, text, CANDIDATES]
+    columns = [list(column) for column in zip(*queries, strict=True)]
+    params = [columns[0], columns[1], columns[2], columns[3], columns[4],
+              *articles_params, CANDIDATES]
+    found = {key: [] for key, *_ in queries}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        for key, *row in cursor.fetchall():
+            found[key].append(tuple(row))
+    return found
 
 
 # ---- the answers ---------------------------------------------------------------------------
@@ -296,19 +310,19 @@ def matches_for(sentence, articles, *, limit=MAX_RESULTS):
 
 
 def matches_for_many(sentences, articles, *, limit=MAX_RESULTS):
-    """{sentence id: [Match]} for several sentences (a page's): a constant number of
-    queries on the portable path; one candidate search each on PostgreSQL."""
+    """{sentence id: [Match]} for several sentences (a page's), in two queries: the
+    candidates, their details. Reads each `sentence.article`."""
     sentences = list(sentences)
     if not sentences:
         return {}
     found = {}
     if _use_memory():
+        pools = _memory_candidates(
+            [(s.pk, s.text, s.article.language, s.article_id) for s in sentences], articles
+        )
         for sentence in sentences:
-            pool = _memory_candidates(
-                sentence.text, sentence.article.language, articles, exclude=sentence.article_id
-            )
             found[sentence.pk] = _ranked(
-                terms(sentence.text), [(pk, text) for pk, text, _ in pool], limit
+                terms(sentence.text), [(pk, text) for pk, text, _ in pools[sentence.pk]], limit
             )
     else:
         pool = list(_pool(articles))
@@ -348,7 +362,7 @@ def search_checks(text, articles, *, language=None, limit=MAX_RESULTS):
     if language:
         articles = articles.filter(language__iexact=language)
     if _use_memory():
-        pool = _memory_candidates(text, language or "", articles, search=True)
+        pool = _memory_candidates([(0, text, language, 0)], articles, search=True)[0]
     else:
         pool = _pool(articles)
     scored = []

@@ -7,4 +7,5 @@ urlpatterns = [
     path("articles/<id:pk>/", views.article_page, name="article"),
     path("next/", views.next_task, name="next"),
     path("adjudicate/", views.adjudicate, name="adjudicate"),
+    path("checks/", views.checks, name="checks"),
 ]

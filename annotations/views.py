@@ -13,8 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from .access import (
+    check_search_articles,
     is_adjudicator,
     is_reviewer,
+    may_search_checks,
+    may_see_matches,
     others_labels,
     visible_articles,
     visible_projects,
@@ -23,6 +26,7 @@ from .adjudicating import adjudication_queue
 from .agreement import summary
 from .languages import is_right_to_left, language_name
 from .limits import sign_in_refusal
+from .matching import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, matches_for_many, search_checks
 from .models import NOTE_MAX_LENGTH, Annotation
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
@@ -143,6 +147,7 @@ def article_page(request, pk):
                 },
                 "others": others_labels(user, article),
                 "sees_all": is_adjudicator(user),
+                "matches_before": may_see_matches(user, article.project, labeled=False),
             },
         },
     )
@@ -160,6 +165,7 @@ def next_task(request):
 
 
 ADJUDICATION_PER_PAGE = 25
+ADJUDICATION_MATCHES = 3
 
 
 @login_required
@@ -179,6 +185,10 @@ def adjudicate(request):
     # Without a verdict, on every page: the open list's own count, else one more query.
     left = page.paginator.count if show == "open" else adjudication_queue(articles).count()
     agreement = summary(coincidences(articles))
+    # The earlier checks of each listed claim, from every article the adjudicator sees.
+    found = matches_for_many(page.object_list, visible_articles(user), limit=ADJUDICATION_MATCHES)
+    for sentence in page.object_list:
+        sentence.matches = found.get(sentence.pk, [])
     return render(
         request,
         "annotations/adjudicate.html",
@@ -190,6 +200,33 @@ def adjudicate(request):
             "keep": "&" + urlencode({"project": project, "show": show}),
             "agreement": agreement,
             "left": left,
+        },
+    )
+
+
+@login_required
+def checks(request):
+    """Checked claims: every checked sentence the user may search, by text."""
+    user = request.user
+    if not may_search_checks(user):
+        return render(request, "annotations/no_role.html", {"role": "checks"}, status=403)
+    q = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    language = request.GET.get("language", "").strip()[:16]
+    project = request.GET.get("project", "")
+    articles = check_search_articles(user)
+    if project:
+        articles = articles.filter(project__slug=project)
+    results = search_checks(q, articles, language=language or None) if q else []
+    return render(
+        request,
+        "annotations/checks.html",
+        {
+            "q": q,
+            "language": language,
+            "project": project,
+            "projects": visible_projects(user),
+            "results": results,
+            "too_short": bool(q) and len(q) < MIN_QUERY_LENGTH,
         },
     )
 

@@ -28,6 +28,7 @@ MATRIX = [
     ("article", "get", "/articles/{closed}/", None, [302, 200, 200, 404, 200, 200]),
     ("next", "post", "/next/", None, [302, 302, 302, 302, 302, 302]),
     ("adjudicate", "get", "/adjudicate/", None, [302, 403, 403, 403, 200, 200]),
+    ("checks", "get", "/checks/?q=claim", None, [302, 403, 403, 403, 200, 200]),
     ("favicon", "get", "/favicon.ico", None, [302, 302, 302, 302, 302, 302]),
     ("admin:dashboard", "get", "/admin/dashboard/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:index", "get", "/admin/", None, [302, 302, 302, 302, 302, 200]),
@@ -55,6 +56,12 @@ MATRIX = [
      [401, 403, 403, 403, 201, 201]),
     ("api-verdict", "delete", "/api/sentences/{sentence}/verdict/", None,
      [401, 403, 403, 403, 404, 404]),  # no verdict to remove; see test_adjudication
+    # Earlier checks: a reviewer once she has labeled the sentence (alice has, bob has not);
+    # searching them, adjudicators (reviewers only where a project shows them before: see
+    # test_claim_memory_access).
+    ("api-matches", "get", "/api/sentences/{sentence}/matches/", None,
+     [401, 200, 403, 404, 200, 200]),
+    ("api-checks", "get", "/api/checks/?q=claim", None, [401, 403, 403, 403, 200, 200]),
     ("api-stats", "get", "/api/stats/", None, [401, 403, 403, 403, 403, 200]),
     ("api-queue-next", "post", "/api/queue/next/", None, [401, 200, 200, 200, 200, 200]),
     ("api-export-annotations", "get", "/api/export/annotations/", None,
@@ -89,6 +96,9 @@ MORE = {
     ("get", "/articles/{closed}/"): [403, 403],
     ("post", "/next/"): [403, 403],
     ("get", "/adjudicate/"): [403, 403],
+    ("get", "/checks/?q=claim"): [403, 403],
+    ("get", "/api/sentences/{sentence}/matches/"): [403, 403],
+    ("get", "/api/checks/?q=claim"): [403, 403],
     ("get", "/admin/dashboard/"): [302, 403],
     ("get", "/admin/"): [302, 200],
     ("get", "/admin/annotations/article/import/"): [302, 403],

@@ -359,7 +359,7 @@ class SentenceMatches(APIView):
             visible_sentences(user).select_related("article__project"), pk=pk
         )
         labeled = Annotation.objects.filter(sentence=sentence, reviewer=user).exists()
-        if not may_see_matches(user, sentence, labeled=labeled):
+        if not may_see_matches(user, sentence.article.project, labeled=labeled):
             raise PermissionDenied(
                 "Label this sentence first: its earlier checks show once you have."
             )

@@ -111,6 +111,64 @@
     $("undo").disabled = undoStack.length === 0;
     paintConflict();
     paintOthers(id);
+    paintMatches(id);
+  }
+
+  // ---- checked before: the earlier checks of the selected sentence's claim ----------------
+  // Asked for when a sentence is selected, once the reviewer may see them: after labeling it,
+  // unless the project shows them before (an earlier verdict would steer the label).
+  const matches = new Map(); // sentence id -> results
+  let matchesTimer = null;
+  function paintMatches(id) {
+    const note = $("matches-note");
+    const list = $("matches-list");
+    clearTimeout(matchesTimer);
+    if (!data.matches_before && !server.get(id)) {
+      list.replaceChildren();
+      note.textContent = "Earlier checks of this claim show once you have labeled it.";
+      return;
+    }
+    const results = matches.get(id);
+    if (!results) {
+      note.textContent = "Looking for earlier checks…";
+      list.replaceChildren();
+      matchesTimer = setTimeout(() => loadMatches(id), 150);
+      return;
+    }
+    note.textContent = results.length ? "" : "Not checked before.";
+    list.replaceChildren(...results.map((match) => {
+      const item = document.createElement("li");
+      const result = match.verdict || consensus(match.labels);
+      const badge = document.createElement("span");
+      badge.className = `vote ${result || "none"}`;
+      badge.textContent = match.verdict ? `verdict: ${match.verdict}`
+        : result ? `labels: ${result}` : "labels split";
+      const link = document.createElement("a");
+      link.href = match.url;
+      link.textContent = match.text;
+      const where = document.createElement("span");
+      where.className = "muted small";
+      const counts = LABELS.filter((label) => match.labels[label])
+        .map((label) => `${match.labels[label]} ${label}`).join(", ");
+      where.textContent = ` ${match.article_title}${counts ? ` · ${counts}` : ""} · ${Math.round(match.score * 100)}% alike`;
+      item.append(badge, " ", link, where);
+      return item;
+    }));
+  }
+  function consensus(labels) {
+    const ranked = LABELS.map((label) => [label, labels[label] || 0]).sort((a, b) => b[1] - a[1]);
+    return ranked[0][1] > ranked[1][1] ? ranked[0][0] : "";
+  }
+  async function loadMatches(id) {
+    try {
+      const response = await fetch(`/api/sentences/${id}/matches/`, { credentials: "same-origin" });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      matches.set(id, (await response.json()).results);
+    } catch {
+      if (idAt(current) === id) $("matches-note").textContent = "Earlier checks could not be loaded.";
+      return;
+    }
+    if (idAt(current) === id) paintMatches(id);
   }
 
   // A conflict stays on show, whichever sentence is selected, until the reviewer settles it;
