@@ -221,7 +221,7 @@ class ArticleForm(forms.ModelForm):
 class ArticleAdmin(admin.ModelAdmin):
     list_display = [
         "title", "project", "source", "published_at", "sentence_count", "progress",
-        "verified", "disputed", "unclear", "created_at",
+        "verified", "disputed", "unclear", "checked_before_count", "created_at",
     ]
     list_filter = [
         "project", LabelFilter, ReviewerFilter, "source", "language", "published_at", "created_at",
@@ -274,6 +274,11 @@ class ArticleAdmin(admin.ModelAdmin):
         with transaction.atomic():
             rollups.withdraw(queryset)
             super().delete_queryset(request, queryset)
+
+    @admin.display(ordering="checked_before", description="checked before")
+    def checked_before_count(self, article):
+        n = article.checked_before
+        return f"{n} sentence{'s' if n != 1 else ''} checked before" if n else "–"
 
     @admin.display(ordering="n_verified", description="verified")
     def verified(self, article):

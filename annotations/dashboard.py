@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, FloatField, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Cast, Greatest
 from django.utils import timezone
 
@@ -147,11 +147,24 @@ def _figures(tally):
 def _overall(tallies):
     names = ["sentences", *LABELS, "reviews_done", "total", *SUMMED, "verdicts"]
     # Aggregates named apart from the annotations they sum (Django mixes up the two).
-    sums = tallies.aggregate(articles=Count("pk"), **{f"sum_{name}": Sum(name) for name in names})
+    sums = tallies.aggregate(
+        articles=Count("pk"),
+        # Claims that recur: sentences matching a check made before their article came.
+        recurring=Sum("article__checked_before"),
+        recurring_articles=Count("pk", filter=Q(article__checked_before__gt=0)),
+        **{f"sum_{name}": Sum(name) for name in names},
+    )
+    figures = _figures({name: sums[f"sum_{name}"] for name in names})
+    recurring = sums["recurring"] or 0
     return {
-        **_figures({name: sums[f"sum_{name}"] for name in names}),
+        **figures,
         "articles": sums["articles"],
         "verdicts": sums["sum_verdicts"] or 0,
+        "recurrence": {
+            "sentences": recurring,
+            "articles": sums["recurring_articles"],
+            "percent": 100 * recurring / figures["sentences"] if figures["sentences"] else 0,
+        },
     }
 
 

@@ -261,6 +261,8 @@ def sentence_query(filters):
         "verdict_rationale": (F("verdict__rationale"), TEXT),
         "verdict_decided_at": (F("verdict__decided_at"), TIMESTAMP),
         "split": (split_of("article__split_bucket"), PLAIN),
+        # The ids of the checked sentences stating the same claim (matching.remember_prior_checks).
+        "checked_before": (Coalesce(F("prior_check__matches"), Value([], JSONField())), JSON),
     }
     return rows, columns, ("article_id", "position")
 

@@ -107,7 +107,8 @@ def test_search_answers_at_most_ten_best_first(judy):
 
 @pytest.mark.parametrize("params, field", [
     ({}, "q"), ({"q": "ab"}, "q"), ({"q": "x" * 1001}, "q"),
-    ({"q": "claim", "language": "x" * 17}, "language"), ({"q": "claim", "project": "a b"}, "project"),
+    ({"q": "claim", "language": "x" * 17}, "language"),
+    ({"q": "claim", "project": "a b"}, "project"),
     ({"q": "claim", "other": "1"}, "other"),
 ])
 def test_a_bad_search_is_a_400_that_names_the_field(judy, params, field):
@@ -119,3 +120,96 @@ def test_a_bad_search_is_a_400_that_names_the_field(judy, params, field):
 def test_an_unrelated_sentence_has_no_earlier_check(checked, judy):
     sentence = make_article(UNRELATED[1]).sentences.get()
     assert matches(judy, sentence).json() == {"results": []}
+
+
+# ---- pages ------------------------------------------------------------------------------
+
+
+def test_the_article_panel_asks_for_earlier_checks_after_labeling(client, checked, alice):
+    from tests.test_pages import page_data
+
+    article = restating().article
+    client.force_login(alice)
+    response = client.get(f"/articles/{article.pk}/")
+    assert '<h2 id="matches-title">Checked before</h2>' in response.content.decode()
+    assert page_data(response)["matches_before"] is False
+    shown = restating(make_project(show_matches_before_labeling=True)).article
+    assert page_data(client.get(f"/articles/{shown.pk}/"))["matches_before"] is True
+
+
+def test_the_landing_page_counts_the_sentences_checked_before(client, checked, alice):
+    make_article(f"{RESTATED}\n{PAIRS[1][1]}\n{UNRELATED[0]}", title="Later")
+    client.force_login(alice)
+    html = client.get("/").content.decode()
+    assert "1 sentence checked before" in html
+    assert html.count("checked before</span>") == 1  # the first article had none
+
+
+def test_the_adjudication_page_lists_earlier_checks(client, checked, judy, alice, bob):
+    sentence = restating()
+    save_annotation(sentence=sentence, reviewer=alice, label="verified")
+    save_annotation(sentence=sentence, reviewer=bob, label="disputed")
+    client.force_login(judy)
+    html = client.get("/adjudicate/").content.decode()
+    assert 'aria-label="Checked before"' in html
+    assert "verdict: disputed" in html and f'href="/articles/{checked.article_id}/#s-{checked.pk}"' in html
+
+
+def test_the_checked_claims_page_finds_a_claim_in_other_words(client, checked, judy):
+    client.force_login(judy)
+    html = client.get("/checks/", {"q": RESTATED}).content.decode()
+    assert html.count('class="check-result card"') == 1
+    assert "Verdict: disputed" in html and CLAIM in html
+    assert "No checked claim matches" in client.get("/checks/", {"q": UNRELATED[2]}).content.decode()
+    assert "at least three letters" in client.get("/checks/", {"q": "ab"}).content.decode()
+
+
+def test_the_checked_claims_page_escapes_the_search(client, judy):
+    client.force_login(judy)
+    html = client.get("/checks/", {"q": "<script>alert(1)</script>"}).content.decode()
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_the_checked_claims_page_runs_in_a_constant_number_of_queries(
+    client, judy, django_assert_max_num_queries
+):
+    body = " ".join(f"Heathrow cancelled {100 + i} flights on day {i}." for i in range(30))
+    for sentence in make_article(body).sentences.all():
+        set_verdict(sentence=sentence, adjudicator=judy, label="verified")
+    client.force_login(judy)
+    # session, user, groups, candidates, their details, projects
+    with django_assert_max_num_queries(6):
+        html = client.get("/checks/", {"q": "Heathrow flights"}).content.decode()
+    assert html.count('class="check-result card"') == 10
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json"])
+def test_the_sentence_export_gives_the_ids_checked_before(checked, staff, fmt):
+    import csv
+    import io
+    import json
+
+    later = make_article(f"{RESTATED}\n{UNRELATED[0]}")
+    response = api(staff).get(
+        "/api/export/sentences/", {"format": fmt, "article": later.pk}
+    )
+    body = b"".join(response.streaming_content).decode()
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in body.splitlines()]
+    elif fmt == "json":
+        rows = json.loads(body)
+    else:
+        rows = [{**row, "checked_before": json.loads(row["checked_before"])}
+                for row in csv.DictReader(io.StringIO(body))]
+    assert [row["checked_before"] for row in rows] == [[checked.pk], []]
+
+
+def test_the_admin_list_and_the_dashboard_count_claims_checked_before(client, checked, staff):
+    make_article(f"{RESTATED}\n{PAIRS[1][1]}\n{UNRELATED[0]}", title="Later")
+    client.force_login(staff)
+    html = client.get("/admin/annotations/article/").content.decode()
+    assert "1 sentence checked before" in html
+    html = client.get("/admin/dashboard/").content.decode()
+    # 1 of the 4 sentences (the checked one and the three later ones)
+    assert 'id="recurrence-tile"><span class="big">25%</span>' in html
+    assert "1 sentence in 1 article repeats a claim" in html

@@ -64,3 +64,8 @@ class SentenceRow(SentenceFieldsRow):
     verdict_rationale = serializers.CharField(allow_null=True)
     verdict_decided_at = serializers.DateTimeField(allow_null=True)
     split = serializers.ChoiceField(choices=["train", "validation", "test"])
+    checked_before = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of checked sentences of other articles stating the same claim, best "
+        "first, found when the article was imported. In CSV: JSON text.",
+    )
