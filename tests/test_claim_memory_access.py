@@ -152,7 +152,8 @@ def test_the_adjudication_page_lists_earlier_checks(client, checked, judy, alice
     client.force_login(judy)
     html = client.get("/adjudicate/").content.decode()
     assert 'aria-label="Checked before"' in html
-    assert "verdict: disputed" in html and f'href="/articles/{checked.article_id}/#s-{checked.pk}"' in html
+    assert "verdict: disputed" in html
+    assert f'href="/articles/{checked.article_id}/#s-{checked.pk}"' in html
 
 
 def test_the_checked_claims_page_finds_a_claim_in_other_words(client, checked, judy):
@@ -160,7 +161,8 @@ def test_the_checked_claims_page_finds_a_claim_in_other_words(client, checked, j
     html = client.get("/checks/", {"q": RESTATED}).content.decode()
     assert html.count('class="check-result card"') == 1
     assert "Verdict: disputed" in html and CLAIM in html
-    assert "No checked claim matches" in client.get("/checks/", {"q": UNRELATED[2]}).content.decode()
+    html = client.get("/checks/", {"q": UNRELATED[2]}).content.decode()
+    assert "No checked claim matches" in html
     assert "at least three letters" in client.get("/checks/", {"q": "ab"}).content.decode()
 
 

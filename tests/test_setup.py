@@ -100,11 +100,15 @@ def test_setup_demo_loads_the_article_and_accounts_once(capsys):
     call_command("setup_demo")
     second = capsys.readouterr().out
 
-    article = Article.objects.get(project__slug="demo")
+    article, follow_up = Article.objects.filter(project__slug="demo").order_by("pk")
     assert article.sentences.count() == 14
     assert "passwords shown only once" in first and "reviewer1" in first
     assert "already there" in second and "exist already" in second
-    assert Article.objects.count() == 1
+    assert Article.objects.count() == 2
+    # The second repeats five claims of the first, which carry verdicts.
+    assert article.sentences.filter(verdict__isnull=False).count() == 5
+    assert follow_up.checked_before == 5
+    assert "(9 sentences, 5 checked before)" in first
 
 
 @pytest.mark.django_db
@@ -133,7 +137,7 @@ def test_healthz_answers_when_the_database_does(client):
 def test_admin_shows_an_article_with_its_sentences(client, staff):
     call_command("setup_demo")
     client.force_login(staff)
-    article = Article.objects.get()
+    article = Article.objects.order_by("pk").first()
     response = client.get(f"/admin/annotations/article/{article.pk}/change/")
     assert response.status_code == 200
     assert response.content.decode().count('class="field-text"') == 14
