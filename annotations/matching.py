@@ -25,6 +25,8 @@ MAX_RESULTS = 10
 # Below this score two sentences are taken to state different claims (tests/test_matching.py
 # holds the paraphrases above it and the unrelated pairs below).
 THRESHOLD = 0.45
+# A search finds the claims holding this share of the weight of what was typed.
+SEARCH_COVERAGE = 0.6
 # Candidates a PostgreSQL search hands to the score, per sentence.
 CANDIDATES = 40
 # Shorter searches than this find nothing: two letters match everything.
@@ -61,7 +63,7 @@ das und ist den dem des ein eine nicht von zu mit sich auf für im auch als an w
 TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?")
 THOUSANDS = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly")
-STEM_LENGTH = 7
+STEM_LENGTH = 6
 
 
 def _number(token):
@@ -344,13 +346,20 @@ def matches_for_many(sentences, articles, *, limit=MAX_RESULTS):
 
 def search_score(query_terms, text_terms):
     """How well a checked sentence answers a typed search, 0 to 1: the match score, or,
-    for a text holding every term typed, the share of its weight they make (one word
-    typed finds the claims that have it, the shortest first)."""
+    where the sentence holds most of what was typed (SEARCH_COVERAGE of its weight, two
+    terms at least, or the one typed), the mean of that share and the weighted share of
+    terms in common (so that, of the claims holding every word, the shorter come first)."""
+    shared = query_terms.keys() & text_terms.keys()
     value = score(query_terms, text_terms)
-    if query_terms and query_terms.keys() <= text_terms.keys():
-        found = sum(text_terms[t] for t in query_terms)
-        value = max(value, THRESHOLD + (1 - THRESHOLD) * found / sum(text_terms.values()))
-    return value
+    if len(shared) < min(2, len(query_terms)):
+        return value
+    coverage = sum(query_terms[t] for t in shared) / sum(query_terms.values())
+    if coverage < SEARCH_COVERAGE:
+        return value
+    common = sum(query_terms[t] + text_terms[t] for t in shared) / (
+        sum(query_terms.values()) + sum(text_terms.values())
+    )
+    return max(value, (coverage + common) / 2)
 
 
 def search_checks(text, articles, *, language=None, limit=MAX_RESULTS):

@@ -78,13 +78,21 @@ def test_postgresql_index_gives_the_portable_answers(desk, monkeypatch):
         pytest.skip("the claim memory is on PostgreSQL")
     _, later = desk
     articles = Article.objects.all()
-    indexed = {s.pk: [m.as_dict() for m in matches_for(s, articles)]
-               for s in later.sentences.select_related("article")}
+    searches = [*EXPECTED, "Heathrow", "unemployment March", "Russia controls 20% of Ukraine",
+                "Kushner", "rainforest kilometres", "Tesla cars"]
+
+    def answers():
+        return (
+            {s.pk: [m.as_dict() for m in matches_for(s, articles)]
+             for s in later.sentences.select_related("article")},
+            {q: [m.as_dict() for m in search_checks(q, articles)] for q in searches},
+        )
+
+    indexed = answers()
     monkeypatch.setattr(matching, "_use_memory", lambda: False)
-    portable = {s.pk: [m.as_dict() for m in matches_for(s, articles)]
-                for s in later.sentences.select_related("article")}
-    assert indexed == portable
-    assert sum(1 for found in indexed.values() if found) == len(CASES)
+    assert indexed == answers()
+    assert sum(1 for found in indexed[0].values() if found) == len(CASES)
+    assert sum(1 for found in indexed[1].values() if found) > len(CASES)
 
 
 @pytest.mark.django_db
@@ -185,3 +193,12 @@ def test_an_import_counts_no_claim_of_a_closed_project_it_cannot_see(judy, bob):
     set_verdict(sentence=first, adjudicator=judy, label="verified")
     assert make_article(PAIRS[0][1]).checked_before == 0
     assert make_article(PAIRS[0][1], project=closed).checked_before == 1
+
+
+@pytest.mark.django_db
+def test_search_finds_a_long_claim_from_a_few_of_its_words(desk):
+    (best, *_) = search_checks("Russia controls 19% of Ukraine", Article.objects.all())
+    assert best.text == PAIRS[12][0]
+    (best, *_) = search_checks("Russia controls 20% of Ukraine", Article.objects.all())
+    assert best.text == PAIRS[12][0]  # another number: still the closest claim, lower
+    assert search_checks("Russia grain exports", Article.objects.all()) == []
