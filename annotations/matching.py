@@ -14,6 +14,7 @@ decides, in Python, so that both databases give the same answers.
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import combinations
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
@@ -238,15 +239,19 @@ def _pool(articles):
 # ---- PostgreSQL: candidates from the claim memory -------------------------------------------
 
 TSQUERY_WORD = re.compile(r"[^\W_]+(?:[.,]\d+)*")
-# Words of a search that go into the full-text query: the rarest-looking ones (numbers,
+# Words of a text that go into the full-text query: the rarest-looking ones (numbers,
 # names, long words) first; a query with every word of a long sentence costs more to run
 # and finds no better candidates.
 TSQUERY_WORDS = 8
 
 
 def _tsquery_text(text):
-    """The words of `text` for to_tsquery, joined by | (any of them), weightiest first:
-    only letters, digits and decimal points reach the query."""
+    """A to_tsquery text for the claims that share two of the weightiest words of `text`
+    (as `score` asks two terms in common): every pair, each pair a `&`, joined by `|`; the
+    word alone when there is only one. Only letters, digits and decimal points reach it.
+
+    Pairs keep the search selective: a claim sharing one common word with the text is
+    never read, where any of the words alone would bring a large share of the memory."""
     weights = terms(text)
     words, seen = [], set()
     for match in TSQUERY_WORD.finditer(unicodedata.normalize("NFKC", text)):
@@ -257,7 +262,10 @@ def _tsquery_text(text):
             seen.add(word)
             words.append((weights[key], len(words), word))
     words.sort(key=lambda item: (-item[0], item[1]))
-    return " | ".join(word for _, _, word in words[:TSQUERY_WORDS])
+    chosen = [word for _, _, word in words[:TSQUERY_WORDS]]
+    if len(chosen) < 2:
+        return "".join(chosen)
+    return " | ".join(f"({a} & {b})" for a, b in combinations(chosen, 2))
 
 
 def _memory_candidates(queries, articles, *, search=False):
@@ -268,13 +276,14 @@ def _memory_candidates(queries, articles, *, search=False):
                for key, text, language, exclude in queries]
     if not queries:
         return {}
-    articles_sql, articles_params = articles.values("pk").query.sql_with_params()
-    # The claim's own words, in its language's configuration, or enough of its trigrams
-    # (pg_trgm's `%`; a search: `<%`, the typed words inside the claim): each side is one
-    # GIN index scan, and a bitmap OR joins them.
-    trigrams, similarity = ("src.text <%% m.text", "word_similarity(src.text, m.text)") if (
+    articles_sql, articles_params = articles.order_by().values("pk").query.sql_with_params()
+    # Two words in common, in the text's language configuration (the GIN index of the
+    # vectors); a search also takes the claims that hold what was typed, typos and all
+    # (pg_trgm's `<%` on the GIN trigram index: the two scans joined by a bitmap OR). A
+    # whole sentence's trigrams would bring a large share of the memory: matches skip them.
+    trigrams, similarity = ("OR src.text <%% m.text", "+ word_similarity(src.text, m.text)") if (
         search
-    ) else ("m.text %% src.text", "similarity(m.text, src.text)")
+    ) else ("", "")
     sql = f"""
         SELECT src.key, c.sentence_id, c.text, c.article_id
         FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[])
@@ -283,10 +292,10 @@ def _memory_candidates(queries, articles, *, search=False):
             SELECT m.sentence_id, m.text, m.article_id
             FROM annotations_claimmemory m,
                  to_tsquery(factcheck_ts_config(src.language), src.words) AS q
-            WHERE (m.search_vector @@ q OR {trigrams})
+            WHERE (m.search_vector @@ q {trigrams})
               AND m.article_id <> src.exclude
               AND m.article_id IN ({articles_sql})
-            ORDER BY ts_rank(m.search_vector, q) + {similarity} DESC, m.sentence_id
+            ORDER BY ts_rank(m.search_vector, q) {similarity} DESC, m.sentence_id
             LIMIT %s
         ) c
     """
