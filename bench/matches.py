@@ -31,11 +31,10 @@ VERDICT_TRIGGER = "factcheck_claims_on_verdict"
 VOCABULARY = 30_000
 ZIPF_OFFSET = int(os.environ.get("ZIPF_OFFSET", "20"))
 NAMES = 3_000
-FUNCTION_WORDS = frozenset(
-    "the of and to in a that for on with as was said by at from is it his be has have "
-    "are but not its were an had which will their after this been would also who more than"
-    .split()  # noqa: SIM905
-)
+FUNCTION_WORDS = frozenset("""
+the of and to in a that for on with as was said by at from is it his be has have are but not
+its were an had which will their after this been would also who more than
+""".split())  # noqa: SIM905
 FUNCTION_LIST = sorted(FUNCTION_WORDS)
 SYLLABLES = [c + v for c in "bcdfghklmnprstvwz" for v in "aeiou"] + ["str", "ph", "th", "qu"]
 
