@@ -198,7 +198,7 @@ def on_postgresql(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0012_save_annotation_function'),
+        ('annotations', '0013_article_fetched_page'),
     ]
 
     operations = [
