@@ -198,7 +198,7 @@ def on_postgresql(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0013_article_fetched_page'),
+        ('annotations', '0014_articletally_verdicts'),
     ]
 
     operations = [
