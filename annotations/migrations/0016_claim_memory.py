@@ -198,7 +198,7 @@ def on_postgresql(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0014_articletally_verdicts'),
+        ('annotations', '0015_languages'),
     ]
 
     operations = [
