@@ -13,6 +13,7 @@ rest is the database's, or waiting for a core on a busy machine) and the number 
 """
 
 import argparse
+import math
 import statistics
 import time
 from datetime import timedelta
@@ -60,7 +61,7 @@ def timed(client, path, runs):
         cpu.append((time.process_time() - started_cpu) * 1000)
         assert response.status_code == 200, response.status_code
     samples.sort()
-    p95 = samples[max(int(len(samples) * 0.95) - 1, 0)]
+    p95 = samples[math.ceil(len(samples) * 0.95) - 1]
     return statistics.median(samples), p95, statistics.median(cpu), len(queries)
 
 

@@ -53,9 +53,9 @@ def populate(project_slug, annotations, first_article):
     with connection.cursor() as cursor:
         cursor.execute(
             series + "INSERT INTO annotations_article (id, project_id, title, source, url, "
-            "language, body, content_hash, split_bucket, created_at) "
+            "author, final_url, language, body, content_hash, split_bucket, created_at) "
             "SELECT %s + n, %s, 'Bench article ' || n, 'Bench wire', 'https://example.org/' || n, "
-            "'en', 'Body.', %s || n, n %% 100, %s FROM seq",
+            "'', '', 'en', 'Body.', %s || n, n %% 100, %s FROM seq",
             [articles - 1, first_article, project.pk, f"{project_slug}-", now],
         )
         cursor.execute(
