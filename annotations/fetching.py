@@ -8,6 +8,7 @@ rebinding) cannot slip past the check. Only http and https, a time-out and a siz
 (URL_IMPORT_TIMEOUT, URL_IMPORT_MAX_BYTES), and the answer must be HTML.
 """
 
+import concurrent.futures
 import ipaddress
 import socket
 import time
@@ -23,6 +24,7 @@ MAX_REDIRECTS = 5
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 USER_AGENT = "factcheck-workbench/0.1 (article import)"
 _CHUNK = 64 * 1024
+_RESOLVER = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="resolve")
 
 
 class FetchError(ValueError):
@@ -87,7 +89,7 @@ def _request(url, current, deadline):
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise FetchError(f"{url}: invalid port in {current!r}") from None
-    address = checked_address(url, parts.hostname, port)
+    address = checked_address(url, parts.hostname, port, deadline)
     remaining = max(deadline - time.monotonic(), 0.1)
     timeout = urllib3.Timeout(connect=remaining, read=remaining)
     if parts.scheme == "https":
@@ -126,11 +128,17 @@ def _request(url, current, deadline):
     return pool, response
 
 
-def checked_address(url, hostname, port):
+def checked_address(url, hostname, port, deadline):
     """The address to connect to for `hostname`: every address it resolves to must be
     public (unless URL_IMPORT_ALLOW_PRIVATE), else UnsafeAddress."""
+    # getaddrinfo takes no time-out: it runs in a thread we stop waiting for at the deadline.
+    resolving = _RESOLVER.submit(socket.getaddrinfo, hostname, port, type=socket.SOCK_STREAM)
     try:
-        infos = socket.getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
+        infos = resolving.result(timeout=max(deadline - time.monotonic(), 0.1))
+    except concurrent.futures.TimeoutError:
+        raise FetchError(
+            f"{url}: {hostname} not resolved within {settings.URL_IMPORT_TIMEOUT} s"
+        ) from None
     except (socket.gaierror, UnicodeError):
         raise FetchError(f"{url}: cannot resolve host {hostname!r}") from None
     addresses = [info[4][0] for info in infos]

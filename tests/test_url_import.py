@@ -2,6 +2,7 @@
 
 import io
 import socket
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -386,3 +387,19 @@ def test_the_admin_takes_one_source_at_a_time(db, client, staff):
     assert "Give a URL, choose a file or paste a text (one of the three)." in (
         answer.content.decode()
     )
+
+
+def test_a_name_that_takes_too_long_to_resolve_is_refused(allow_private, settings, monkeypatch):
+    settings.URL_IMPORT_TIMEOUT = 1
+    real = socket.getaddrinfo
+
+    def slow_dns(host, *args, **kwargs):
+        if host == "slow.example":
+            time.sleep(3)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_dns)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="slow.example not resolved within 1 s"):
+        fetch_page("http://slow.example/news")
+    assert time.monotonic() - started < 2.5  # not the 3 s the name takes
