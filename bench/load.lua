@@ -1,0 +1,81 @@
+-- wrk script for bench/load.py: PUT /api/sentences/{id}/annotation/ as one reviewer after
+-- another, each request with its reviewer's token, a sentence and the version that reviewer
+-- last saw of their label there (0: none), so that no save is stale.
+--
+-- wrk -s bench/load.lua <url> -- REVIEWERS_FILE SENTENCES_FILE
+-- REVIEWERS_FILE: "token username" a line; SENTENCES_FILE: a sentence id a line.
+-- wrk thread i takes the reviewers i, i + threads, ...: no two threads write the same label.
+
+local threads = {}
+local counter = 1
+
+function setup(thread)
+  thread:set("id", counter)
+  table.insert(threads, thread)
+  counter = counter + 1
+end
+
+local function lines(path)
+  local result = {}
+  for line in io.lines(path) do
+    if line ~= "" then
+      table.insert(result, line)
+    end
+  end
+  return result
+end
+
+local labels = {"verified", "disputed", "unclear"}
+local reviewers, sentences, versions = {}, {}, {}
+local next_request = 0
+
+function init(args)
+  local all = lines(args[1])
+  local step = tonumber(args[3] or "1")
+  for i, line in ipairs(all) do
+    if (i - 1) % step == id - 1 then
+      local token, name = line:match("^(%S+)%s+(%S+)$")
+      table.insert(reviewers, {token = token, name = name})
+    end
+  end
+  for _, line in ipairs(lines(args[2])) do
+    table.insert(sentences, tonumber(line))
+  end
+end
+
+function request()
+  -- Reviewer after reviewer, then the next sentence: a pair comes round again only after
+  -- every other pair of this thread, long after its previous answer.
+  local r = reviewers[next_request % #reviewers + 1]
+  local s = sentences[math.floor(next_request / #reviewers) % #sentences + 1]
+  next_request = next_request + 1
+  local version = versions[r.name .. ":" .. s] or 0
+  local body = string.format(
+    '{"label": "%s", "note": "checked against the source", "version": %d}',
+    labels[next_request % 3 + 1], version)
+  return wrk.format("PUT", "/api/sentences/" .. s .. "/annotation/", {
+    ["Authorization"] = "Token " .. r.token,
+    ["Content-Type"] = "application/json",
+  }, body)
+end
+
+function response(status, headers, body)
+  if status == 200 or status == 201 then
+    local sentence = body:match('"sentence":%s*(%d+)')
+    local name = body:match('"reviewer":%s*"([^"]+)"')
+    local version = body:match('"version":%s*(%d+)')
+    if sentence and name and version then
+      versions[name .. ":" .. sentence] = tonumber(version)
+    end
+  end
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "RESULT requests=%d seconds=%.3f non2xx=%d connect=%d read=%d write=%d timeout=%d "
+    .. "p50=%.2f p90=%.2f p99=%.2f max=%.2f mean=%.2f\n",
+    summary.requests, summary.duration / 1e6, e.status, e.connect, e.read, e.write,
+    e.timeout, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, latency.mean / 1000))
+end
