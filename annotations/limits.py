@@ -3,6 +3,7 @@ server shares (settings.CACHES: the database's by default, Redis with REDIS_URL)
 
 import ipaddress
 import math
+import threading
 import time
 
 from axes.handlers.database import AxesDatabaseHandler
@@ -61,24 +62,58 @@ def _is_trusted_proxy(address):
     return any(address in ipaddress.ip_network(net, strict=False) for net in trusted)
 
 
-def hit(name, period):
+# A process may keep up to this share of a limit's events to itself before adding them to
+# the shared count in one increment: a limit of 600 a minute is counted 6 at a time, 1,000,000
+# a minute 10,000 at a time, and any limit under 200 one at a time, exactly.
+BATCH_SHARE = 100
+_held = {}  # key -> [shared count last seen, events held, window's end]
+_held_lock = threading.Lock()
+
+
+def hit(name, period, limit=None):
     """Count one event under `name` in the current window of `period` seconds; return
     (events so far in the window, seconds until it ends).
 
     Windows are fixed (aligned to the epoch, so that every server agrees on them) and the
     count is one atomic increment, so a limit holds however many workers count at once.
     Across a window's end a burst may reach twice the limit within one period.
+
+    Given the `limit` the count is checked against, a process holds back up to
+    1/BATCH_SHARE of it and adds the events it held in one increment: the limit can then be
+    passed by up to that much per worker process (by 5% with 5 workers), for a shared
+    count touched a hundred times less often.
     """
     now = time.time()
     window = int(now // period)
     key = f"{name}:{period}:{window}"
     left = (window + 1) * period - now
+    batch = (limit or 0) // BATCH_SHARE
+    if batch <= 1:
+        return _add(key, 1, left), left
+    with _held_lock:
+        held = _held.get(key)
+        if held is None:
+            if len(_held) >= 10_000:  # windows that have ended
+                for old in [k for k, v in _held.items() if v[2] <= now]:
+                    del _held[old]
+            held = _held[key] = [0, 0, now + left]
+        if held[1] + 1 < batch:
+            held[1] += 1
+            return held[0] + held[1], left
+        events, held[1] = held[1] + 1, 0
+    total = _add(key, events, left)
+    with _held_lock:
+        held[0] = max(held[0], total)
+    return total, left
+
+
+def _add(key, events, left):
     try:
-        return cache.incr(key), left
+        return cache.incr(key, events)
     except ValueError:  # the window's first event
-        if cache.add(key, 1, timeout=math.ceil(left) + 1):
-            return 1, left
-        return cache.incr(key), left  # another worker's add came first
+        if cache.add(key, events, timeout=math.ceil(left) + 1):
+            return events
+        return cache.incr(key, events)  # another worker's add came first
 
 
 def count(name, period):

@@ -60,7 +60,8 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 200 or status == 201 then
+  -- A 409 names what is stored ("current"): the next request for that label sends it.
+  if status == 200 or status == 201 or status == 409 then
     local sentence = body:match('"sentence":%s*(%d+)')
     local name = body:match('"reviewer":%s*"([^"]+)"')
     local version = body:match('"version":%s*(%d+)')

@@ -186,10 +186,10 @@ def wrk_phases(articles, tokens, seconds, connections):
         reviewers = folder / "reviewers"
         reviewers.write_text("".join(f"{token} {name}\n" for token, name in tokens))
         spread, one = folder / "spread", folder / "one"
-        # Sentence after sentence across the articles: neighbouring requests hit different
-        # articles.
+        # Sentence after sentence across the articles but the first (the one-article
+        # phase's): neighbouring requests hit different articles.
         spread.write_text("".join(f"{articles[a][i]}\n" for i in range(SENTENCES_PER_ARTICLE)
-                                  for a in range(len(articles))))
+                                  for a in range(1, len(articles))))
         one.write_text("".join(f"{pk}\n" for pk in articles[0]))
         base = f"http://127.0.0.1:{PORT}"
         url = f"{base}/api/sentences/"

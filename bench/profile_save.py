@@ -25,6 +25,7 @@ def main():
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
     os.environ["THROTTLE_USER_RATE"] = "1000000/minute"  # as bench/load.py's flat-out run
+    os.environ["SECURE_SSL_REDIRECT"] = "false"  # plain HTTP, as bench/load.py serves it
     with throwaway_database("postgres"):
         from django.test import Client
 
@@ -32,7 +33,7 @@ def main():
 
         articles, tokens = setup(100, sentences=3000)
         sentences = [pk for article in articles for pk in article]
-        client = Client()
+        client = Client(HTTP_HOST="localhost")
         versions = {}
 
         def save(i):

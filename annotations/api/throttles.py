@@ -20,7 +20,7 @@ class RateThrottle(throttling.SimpleRateThrottle):
         self.key = self.get_cache_key(request, view)
         if self.key is None:
             return True
-        hits, self.seconds_left = limits.hit(self.key, self.duration)
+        hits, self.seconds_left = limits.hit(self.key, self.duration, self.num_requests)
         return hits <= self.num_requests
 
     def wait(self):
