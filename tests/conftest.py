@@ -104,11 +104,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
-def no_remembered_tokens():
-    """Each test starts with no token sign-in remembered (annotations.api.authentication)."""
+def no_remembered_tokens(monkeypatch):
+    """Each test starts with no token sign-in remembered (annotations.api.authentication)
+    and no throttle hits held back from the shared count (annotations.limits)."""
+    from annotations import limits
     from annotations.api.authentication import forget_all
 
     forget_all()
+    monkeypatch.setattr(limits, "_held", {})
 
 
 @pytest.fixture

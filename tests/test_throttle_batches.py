@@ -10,11 +10,6 @@ from annotations import limits
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("one_throttle_window")]
 
 
-@pytest.fixture(autouse=True)
-def nothing_held(monkeypatch):
-    monkeypatch.setattr(limits, "_held", {})
-
-
 def shared(name, period=60):
     window = int(limits.time.time() // period)
     return cache.get(f"{name}:{period}:{window}", 0)
