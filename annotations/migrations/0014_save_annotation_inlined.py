@@ -133,7 +133,7 @@ DROP FUNCTION IF EXISTS factcheck_rollup_terms(integer, integer, integer, text);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0012_save_annotation_function")]
+    dependencies = [("annotations", "0013_article_fetched_page")]
 
     operations = [
         migrations.RunPython(
