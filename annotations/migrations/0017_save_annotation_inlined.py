@@ -133,7 +133,7 @@ DROP FUNCTION IF EXISTS factcheck_rollup_terms(integer, integer, integer, text);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("annotations", "0013_article_fetched_page")]
+    dependencies = [("annotations", "0016_claim_memory")]
 
     operations = [
         migrations.RunPython(
