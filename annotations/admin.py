@@ -19,6 +19,7 @@ from .annotating import (
     delete_annotation,
     save_annotation,
 )
+from .export_source import ExportUnavailable, open_export
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
 from .importing import InvalidArticle, InvalidRecords, import_records, parse_records
 from .languages import (
@@ -186,10 +187,17 @@ def export_sentences(modeladmin, request, queryset):
         articles=tuple(queryset.values_list("pk", flat=True)),
         projects=export_scope(request.user),
     )
-    response = StreamingHttpResponse(
-        stream_export("sentences", "jsonl", filters), content_type=CONTENT_TYPES["jsonl"]
-    )
+    try:
+        chunks, source = open_export(
+            filters, lambda filters: stream_export("sentences", "jsonl", filters)
+        )
+    except ExportUnavailable as refusal:
+        modeladmin.message_user(request, str(refusal), level=messages.ERROR)
+        return None
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES["jsonl"])
     response["Content-Disposition"] = 'attachment; filename="sentences.jsonl"'
+    for name, value in source.headers().items():
+        response[name] = value
     return response
 
 

@@ -79,6 +79,10 @@ class ExportFilters:
     # CSV only: quote text cells a spreadsheet would run as a formula (see neutralise_formula);
     # False writes every text exactly, for programs rather than spreadsheets.
     csv_guard: bool = True
+    # Seconds the replica may be behind before the export reads the primary instead.
+    max_lag: float | None = None
+    # The DATABASES entry to read (export_source.choose); None: settings.EXPORT_DATABASE.
+    database: str | None = None
 
 
 class JSONArrayAgg(Aggregate):
@@ -278,7 +282,7 @@ def export_query(kind, filters):
     output columns (which the COPY path moves out of the query it formats)."""
     rows, columns, order = QUERIES[kind](filters)
     # Internal aliases keep the output names free of clashes with model fields.
-    values = rows.using(settings.EXPORT_DATABASE).values(
+    values = rows.using(filters.database or settings.EXPORT_DATABASE).values(
         **{f"x_{name}": expression for name, (expression, _) in columns.items()}
     ).order_by(*[f"x_{name}" for name in order])
     return values, {name: kind_of_value for name, (_, kind_of_value) in columns.items()}
@@ -504,7 +508,7 @@ def _json_array(lines):
 
 PARAMETERS = (
     "format", "project", "article", "label", "reviewer", "updated_since", "has_verdict",
-    "split", "language", "anonymize", "csv_guard",
+    "split", "language", "anonymize", "csv_guard", "max_lag",
 )
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -602,6 +606,16 @@ def _language(value):
         raise ValueError("must be an ISO 639-1 code such as en, de or ar") from None
 
 
+def _seconds(value):
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        seconds = -1
+    if not 0 <= seconds <= 86_400:
+        raise ValueError("must be a number of seconds between 0 and 86400")
+    return seconds
+
+
 def _boolean(value):
     if isinstance(value, bool):
         return value
@@ -622,4 +636,5 @@ _PARSE = {
     "language": _language,
     "anonymize": _boolean,
     "csv_guard": _boolean,
+    "max_lag": _seconds,
 }

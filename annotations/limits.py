@@ -1,7 +1,14 @@
 """Limits on how often a client may do something, counted in the cache every worker and
-server shares (settings.CACHES: the database's by default, Redis with REDIS_URL)."""
+server shares (settings.CACHES: the database's by default, Redis with REDIS_URL).
+
+While Redis does not answer (a restart, a network fault), the limits fail open: nothing is
+counted and everything is allowed, logged once per CACHE_RETRY_SECONDS, which is also how
+long a worker waits before asking Redis again. Sign-ins, saves and pages go on; the
+lockout's records are in the database and hold throughout.
+"""
 
 import ipaddress
+import logging
 import math
 import threading
 import time
@@ -13,6 +20,9 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max
 from django.utils import timezone
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -72,7 +82,7 @@ _held_lock = threading.Lock()
 
 def hit(name, period, limit=None):
     """Count one event under `name` in the current window of `period` seconds; return
-    (events so far in the window, seconds until it ends).
+    (events so far in the window, seconds until it ends); 0 events while the cache is away.
 
     Windows are fixed (aligned to the epoch, so that every server agrees on them) and the
     count is one atomic increment, so a limit holds however many workers count at once.
@@ -89,7 +99,7 @@ def hit(name, period, limit=None):
     left = (window + 1) * period - now
     batch = (limit or 0) // BATCH_SHARE
     if batch <= 1:
-        return _add(key, 1, left), left
+        return _unless_away(lambda: _add(key, 1, left), 0), left
     with _held_lock:
         held = _held.get(key)
         if held is None:
@@ -101,7 +111,7 @@ def hit(name, period, limit=None):
             held[1] += 1
             return held[0] + held[1], left
         events, held[1] = held[1] + 1, 0
-    total = _add(key, events, left)
+    total = _unless_away(lambda: _add(key, events, left), 0)
     with _held_lock:
         held[0] = max(held[0], total)
     return total, left
@@ -121,7 +131,27 @@ def count(name, period):
     without adding one."""
     now = time.time()
     window = int(now // period)
-    return cache.get(f"{name}:{period}:{window}", 0), (window + 1) * period - now
+    key = f"{name}:{period}:{window}"
+    return _unless_away(lambda: cache.get(key, 0), 0), (window + 1) * period - now
+
+
+class _Away:
+    until = 0.0  # time.monotonic() before which the cache is not asked
+
+
+def _unless_away(call, fallback):
+    """call(), or `fallback` while the shared cache does not answer."""
+    if time.monotonic() < _Away.until:
+        return fallback
+    try:
+        return call()
+    except RedisError as error:
+        _Away.until = time.monotonic() + settings.CACHE_RETRY_SECONDS
+        log.warning(
+            "The shared cache does not answer (%s): limits are off for %d s.",
+            error, settings.CACHE_RETRY_SECONDS,
+        )
+        return fallback
 
 
 class SignInHandler(AxesDatabaseHandler):

@@ -172,19 +172,41 @@ TEMPLATES = [
 ]
 
 SQLITE_PATH = os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
+# Seconds to wait for a database to answer a new connection: a host that drops packets
+# fails the request (or moves an export to the primary) instead of holding a thread.
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 5)
+# Seconds a statement may run. The web server's connections (wsgi.py sets FACTCHECK_WEB)
+# bound pages and the API by DATABASE_STATEMENT_TIMEOUT and exports by their own longer
+# EXPORT_STATEMENT_TIMEOUT; commands run unbounded (0), as a long import or rebuild must.
+SERVING = envbool("FACTCHECK_WEB", False)
+DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 30) if SERVING else 0
+EXPORT_STATEMENT_TIMEOUT = envint("EXPORT_STATEMENT_TIMEOUT", 3600) if SERVING else 0
+
+
+def database(url, *, conn_max_age, statement_timeout):
+    """A DATABASES entry from a URL: the URL's own OPTIONS (?sslmode=, ?connect_timeout=,
+    ?options=) kept, the project's added where the URL is silent, in a dict of its own."""
+    entry = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    options = dict(entry.get("OPTIONS", {}))
+    if entry["ENGINE"] == "django.db.backends.postgresql":
+        options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+        # JIT compiling costs up to half a second on the wide export and dashboard queries
+        # and gains nothing on their plans. The URL's own -c settings come last and win.
+        server = f"-c jit=off -c statement_timeout={statement_timeout * 1000}"
+        options["options"] = f"{server} {options.get('options', '')}".strip()
+    entry["OPTIONS"] = options
+    return entry
+
+
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}",
+    # A connection the database dropped (a restart, a failover) is replaced at the next
+    # request instead of failing it (conn_health_checks).
+    "default": database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}",
         conn_max_age=envint("CONN_MAX_AGE", 60),
-        # A connection the database dropped (a restart, a failover) is replaced at the next
-        # request instead of failing it.
-        conn_health_checks=True,
+        statement_timeout=DATABASE_STATEMENT_TIMEOUT,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # JIT compiling costs up to half a second on the wide export and dashboard queries and
-    # gains nothing on their plans (index scans and one aggregate each).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while a reviewer's save writes; IMMEDIATE takes the write
     # lock at BEGIN so that two writers queue instead of failing with "database is locked".
@@ -198,18 +220,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # its own, and an in-memory database would be one connection shared between them.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 
-# Exports may read from a streaming replica, sparing the primary their long queries.
+# Exports may read from a streaming replica, sparing the primary their long queries. Each
+# export connects afresh (CONN_MAX_AGE 0), so that a replica that went down or hung since
+# the last one fails within the connect timeout (export_source.py).
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = {
-        **dj_database_url.parse(
-            os.environ["DATABASE_REPLICA_URL"], conn_max_age=envint("CONN_MAX_AGE", 60),
-            conn_health_checks=True,
+        **database(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=0,
+            statement_timeout=EXPORT_STATEMENT_TIMEOUT,
         ),
-        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
         "TEST": {"MIRROR": "default"},
     }
     DATABASE_ROUTERS = ["factcheck.routers.PrimaryReplicaRouter"]
 EXPORT_DATABASE = "replica" if "replica" in DATABASES else "default"
+# When the replica does not answer within the connect timeout, or is further behind than
+# an export's max_lag, the export reads from the primary (true) or is refused with a 503
+# and Retry-After (false).
+EXPORT_FALLBACK_TO_PRIMARY = envbool("EXPORT_FALLBACK_TO_PRIMARY", True)
+# Exports streaming at once in one server process; more wait for a 503 with Retry-After,
+# so that exports never hold the threads that pages and saves need (GUNICORN_THREADS).
+EXPORT_CONCURRENCY = envint("EXPORT_CONCURRENCY", 2)
 
 # Throttles and every other counter live in a cache that every worker and every server
 # shares: the database's by default (its table is made by `migrate`), Redis when
@@ -221,6 +251,11 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+            # A Redis that hangs costs a request at most this long (annotations/limits.py).
+            "OPTIONS": {
+                "socket_connect_timeout": envint("REDIS_TIMEOUT", 1),
+                "socket_timeout": envint("REDIS_TIMEOUT", 1),
+            },
         }
     }
 else:
@@ -234,6 +269,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     }
+
+# While the shared cache does not answer, limits are off; a worker asks again after this.
+CACHE_RETRY_SECONDS = envint("CACHE_RETRY_SECONDS", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

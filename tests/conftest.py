@@ -11,6 +11,23 @@ from tests.factories import assert_no_drift, make_user
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL, a `replica` database (a mirror of the test database) that tests of
+    the export's replica faults point where they need (tests/test_resilience.py). Exports
+    read it only in those tests (EXPORT_DATABASE stays "default")."""
+    from django.db import connections
+
+    default = connections.settings["default"]
+    if default["ENGINE"] == "django.db.backends.postgresql":
+        connections.settings["replica"] = {
+            **default,
+            "OPTIONS": {**default["OPTIONS"], "connect_timeout": 2},
+            "CONN_MAX_AGE": 0,
+            "TEST": {**default["TEST"], "MIRROR": "default"},
+        }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plain_http_and_static_files():
     """Tests run with production settings, served over plain HTTP, with static files

@@ -130,7 +130,7 @@ def test_demo_accounts_have_their_roles(django_user_model):
 def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "replica": "none", "cache": "ok"}
 
 
 @pytest.mark.django_db

@@ -302,6 +302,12 @@ class ExportParamsSerializer(BoundedInput, serializers.Serializer):
         help_text="CSV: a ' before text cells starting = + - @ tab or CR, so that spreadsheets "
         "do not run them as formulas. false: every text exactly (for programs).",
     )
+    max_lag = serializers.FloatField(
+        required=False, min_value=0, max_value=86_400,
+        help_text="Seconds the read replica may be behind; further behind, the export reads "
+        "the primary (or answers 503 when falling back is off). X-Export-Source, "
+        "X-Export-As-Of and X-Export-Lag say what an export reflects.",
+    )
 
     def scope(self):
         """The projects the caller may export (context "projects", from

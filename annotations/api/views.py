@@ -26,6 +26,7 @@ from ..access import (
 from ..adjudicating import clear_verdict, set_verdict
 from ..annotating import SentenceNotFound, delete_annotation, save_label
 from ..claimreview import claim_reviews
+from ..export_source import ExportUnavailable, open_export
 from ..exporting import CONTENT_TYPES, gather, stream_export
 from ..importing import import_article
 from ..limits import sign_in_refusal
@@ -222,12 +223,32 @@ class Export(APIView):
         )
         params.is_valid(raise_exception=True)
         fmt = params.validated_data["format"]
-        response = StreamingHttpResponse(
-            stream_export(self.kind, fmt, params.filters()), content_type=CONTENT_TYPES[fmt]
-        )
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        response["Content-Disposition"] = f'attachment; filename="{self.kind}-{stamp}.{fmt}"'
-        return response
+        return export_response(
+            params.filters(),
+            lambda filters: stream_export(self.kind, fmt, filters),
+            content_type=CONTENT_TYPES[fmt],
+            filename=f"{self.kind}-{stamp}.{fmt}",
+        )
+
+
+def export_response(filters, chunks_of, *, content_type, filename=None):
+    """A streamed export, saying which database it read and how fresh that was; 503 with
+    Retry-After when no database may serve it now (export_source)."""
+    try:
+        chunks, source = open_export(filters, chunks_of)
+    except ExportUnavailable as refusal:
+        return Response(
+            {"detail": str(refusal)},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(refusal.retry_after)},
+        )
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    for name, value in source.headers().items():
+        response[name] = value
+    return response
 
 
 def _export_schema(row, description):
@@ -266,14 +287,15 @@ class ClaimReviewExport(APIView):
         )
         params.is_valid(raise_exception=True)
         fmt = params.validated_data["format"]
-        reviews = claim_reviews(
-            params.filters(),
-            site_url=request.build_absolute_uri("/"),
-            publisher=settings.PUBLISHER_NAME,
-        )
-        lines = (json.dumps(review, ensure_ascii=False) + "\n" for review in reviews)
         content_type = "application/ld+json" if fmt == "json" else CONTENT_TYPES["jsonl"]
-        return StreamingHttpResponse(gather(lines, fmt), content_type=content_type)
+        site_url = request.build_absolute_uri("/")
+
+        def chunks_of(filters):
+            reviews = claim_reviews(filters, site_url=site_url, publisher=settings.PUBLISHER_NAME)
+            return gather((json.dumps(review, ensure_ascii=False) + "\n" for review in reviews),
+                          fmt)
+
+        return export_response(params.filters(), chunks_of, content_type=content_type)
 
 
 class SentenceVerdict(APIView):
