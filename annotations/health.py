@@ -1,6 +1,7 @@
 """What /healthz reports: the primary database on every call; the replica and the shared
-cache at most once every HEALTH_RECHECK_SECONDS per process, so that a load balancer's
-frequent checks cost one query."""
+cache at most once every HEALTH_RECHECK_SECONDS per process, in a thread of their own, so
+that a load balancer's frequent checks cost one query and never wait on a replica that
+hangs (its check takes the connect timeout)."""
 
 import logging
 import threading
@@ -30,21 +31,39 @@ def primary():
 
 
 class _Recent:
-    """A check's last answer, kept for HEALTH_RECHECK_SECONDS."""
+    """A check's last answer ("unknown" before the first), renewed in the background once
+    it is HEALTH_RECHECK_SECONDS old. The first call waits up to FIRST_WAIT seconds."""
+
+    FIRST_WAIT = 0.5
 
     def __init__(self, check):
         self.check, self.lock = check, threading.Lock()
-        self.answer, self.at = None, float("-inf")
+        self.answer, self.at, self.running = "unknown", float("-inf"), None
 
     def __call__(self):
         with self.lock:
-            if time.monotonic() - self.at >= HEALTH_RECHECK_SECONDS:
-                self.answer, self.at = self.check(), time.monotonic()
-            return self.answer
+            if self.running is None and time.monotonic() - self.at >= HEALTH_RECHECK_SECONDS:
+                self.running = threading.Thread(target=self._renew, daemon=True)
+                self.running.start()
+            running, first = self.running, self.at == float("-inf")
+        if running is not None and first:
+            running.join(self.FIRST_WAIT)
+        return self.answer
+
+    def _renew(self):
+        try:
+            answer = self.check()
+        finally:
+            connections.close_all()  # this thread's own connections
+        with self.lock:
+            self.answer, self.at, self.running = answer, time.monotonic(), None
 
     def forget(self):
+        """Check afresh at the next call (tests)."""
         with self.lock:
-            self.at = float("-inf")
+            if self.running is not None:
+                self.running.join()
+            self.answer, self.at, self.running = "unknown", float("-inf"), None
 
 
 def _replica():
@@ -56,8 +75,6 @@ def _replica():
     except DatabaseError:
         log.warning("Health check: the replica does not answer", exc_info=True)
         return "down"
-    finally:
-        connections[settings.EXPORT_DATABASE].close()
     return "ok"
 
 
@@ -81,5 +98,5 @@ def report():
     if primary() == "down":
         return {"status": "error", "database": "down"}, 503
     parts = {"database": "ok", "replica": replica(), "cache": shared_cache()}
-    degraded = parts["replica"] == "down" or parts["cache"] == "down"
+    degraded = "down" in (parts["replica"], parts["cache"])
     return {"status": "degraded" if degraded else "ok", **parts}, 200
