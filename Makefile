@@ -7,7 +7,7 @@ PORT ?= 8000
 # The suite runs on SQLite, then on this PostgreSQL server when it answers.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/factcheck
 
-.PHONY: run serve test test-sqlite test-postgres lint install
+.PHONY: run serve test test-sqlite test-postgres test-cluster lint install
 .DEFAULT_GOAL := run
 
 $(VENV)/.installed: pyproject.toml
@@ -59,3 +59,9 @@ test-postgres: install
 		echo "== SKIPPED the PostgreSQL run: nothing answers at $(TEST_DATABASE_URL)."; \
 		echo "   Start PostgreSQL or set TEST_DATABASE_URL to run the suite on it too."; \
 	fi
+
+# As root: a primary and a replica, Redis, two app servers and HAProxy on this machine,
+# broken in turn while reviewers save (deploy/cluster/); all of it is removed afterwards.
+test-cluster: install
+	@echo "== Fault test on a local cluster (deploy/cluster)"
+	$(PY) -m pytest deploy/cluster -p no:cacheprovider -q -s

@@ -151,6 +151,9 @@ class Streamed:
         finally:
             self._slot.release()
 
+    def __del__(self):
+        self._slot.release()  # a response dropped without being closed
+
 
 def open_export(filters, chunks_of):
     """(chunks, Source) of an export: a slot taken, its database chosen, and `chunks_of`
