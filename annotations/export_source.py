@@ -11,12 +11,15 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 
+import psycopg
 from django.conf import settings
 from django.db import DatabaseError, connections
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+# The COPY path reads with psycopg's own cursor, whose errors Django does not wrap.
+DATABASE_ERRORS = (DatabaseError, psycopg.Error)
 
 # The replica's lag: 0 when it has replayed all it received (an idle primary sends
 # nothing, so the last replayed transaction may be old without the replica being behind).
@@ -128,17 +131,24 @@ class _Slot:
 slots = _Slots()
 
 
+
+
 class Streamed:
     """An export's chunks, holding its slot until the response is finished or closed (a
-    client that goes away closes it, so the slot is never lost)."""
+    client that goes away closes it, so the slot is never lost). `first`: a chunk read
+    ahead, given before the rest."""
 
-    def __init__(self, chunks, slot):
-        self._chunks, self._slot = iter(chunks), slot
+    def __init__(self, chunks, slot, first=None):
+        self._slot = slot
+        self._chunks = iter(chunks)
+        self._first = [] if first is None else [first]
 
     def __iter__(self):
         return self
 
     def __next__(self):
+        if self._first:
+            return self._first.pop()
         try:
             return next(self._chunks)
         except BaseException:
@@ -158,16 +168,34 @@ class Streamed:
 def open_export(filters, chunks_of):
     """(chunks, Source) of an export: a slot taken, its database chosen, and `chunks_of`
     (filters -> chunks of bytes) called with that database. Raise ExportUnavailable when
-    there is no slot or no database to read."""
+    there is no slot or no database to read.
+
+    The first chunk is read here, before any answer is sent, so that a replica failing
+    as the export starts (a restart, a query cancelled by recovery) moves it to the
+    primary, or refuses it, instead of breaking it."""
     slot = slots.take()
     try:
         source = choose(filters.max_lag)
-        filters = dataclasses.replace(filters, database=source.alias)
-        chunks = _bounded(chunks_of(filters), source.alias)
+        try:
+            first, chunks = _started(chunks_of, filters, source)
+        except DATABASE_ERRORS as error:
+            if source.name != "replica":
+                raise
+            log.warning("Export: the replica failed as the export started (%s)", error)
+            connections[source.alias].close()
+            source = _fallback("the replica failed as the export started")
+            first, chunks = _started(chunks_of, filters, source)
     except BaseException:
         slot.release()
         raise
-    return Streamed(chunks, slot), source
+    return Streamed(chunks, slot, first), source
+
+
+def _started(chunks_of, filters, source):
+    """(first chunk or None, the rest): the query's start, and its errors, happen here."""
+    chunks = _bounded(chunks_of(dataclasses.replace(filters, database=source.alias)),
+                      source.alias)
+    return next(chunks, None), chunks
 
 
 def _bounded(chunks, alias):

@@ -208,6 +208,29 @@ def test_a_replica_further_behind_than_max_lag_is_not_read(replica, exporter, mo
     assert "12.5 s behind" in json.loads(body)["detail"]
 
 
+@POSTGRES_ONLY
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_a_replica_failing_as_the_export_starts_moves_it_to_the_primary(replica, settings):
+    from annotations.exporting import ExportFilters
+
+    replica()
+
+    import psycopg
+
+    def chunks_of(filters):
+        if filters.database == "replica":  # as psycopg's COPY raises it, unwrapped by Django
+            raise psycopg.errors.AdminShutdown("terminating connection")
+        yield b"from the primary\n"
+
+    chunks, source = export_source.open_export(ExportFilters(), chunks_of)
+    assert source.name == "primary"
+    assert list(chunks) == [b"from the primary\n"]
+    settings.EXPORT_FALLBACK_TO_PRIMARY = False
+    with pytest.raises(export_source.ExportUnavailable, match="failed as the export started"):
+        export_source.open_export(ExportFilters(), chunks_of)
+    assert export_source.slots.held == 0
+
+
 def test_max_lag_must_be_a_number_of_seconds(exporter):
     client, _ = exporter
     response = client.get("/api/export/sentences/?max_lag=soon")

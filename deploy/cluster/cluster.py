@@ -169,14 +169,18 @@ class Cluster:
         return [postmaster, *map(int, children)]
 
     def pause_replica(self):
-        """As a host that stops answering: every process of the replica stopped (SIGSTOP);
-        connections are accepted by the kernel and never answered."""
-        for pid in self.replica_processes():
-            os.kill(pid, signal.SIGSTOP)
+        """As a host that stops answering: every process of the replica stopped (SIGSTOP),
+        the postmaster first so that it starts no more; connections are accepted by the
+        kernel and never answered."""
+        self._signal_replica(signal.SIGSTOP)
 
     def resume_replica(self):
+        self._signal_replica(signal.SIGCONT)
+
+    def _signal_replica(self, sig):
         for pid in self.replica_processes():
-            os.kill(pid, signal.SIGCONT)
+            with contextlib.suppress(ProcessLookupError):  # a backend that just ended
+                os.kill(pid, sig)
 
     # ---- Redis, the app servers, the balancer -----------------------------------------------
 
@@ -197,7 +201,7 @@ class Cluster:
             str(GUNICORN), "factcheck.wsgi", "--config", "gunicorn.conf.py", "--daemon",
             "--pid", str(self.dir / f"app{server}.pid"),
             "--access-logfile", str(self.dir / f"app{server}.log"),
-            "--error-logfile", str(self.dir / f"app{server}.log"),
+            "--error-logfile", str(self.dir / f"app{server}.log"), "--capture-output",
         ], cwd=ROOT, check=True, env=self.app_environment(
             HOST="127.0.0.1", PORT=str(self.port + 10 + server)
         ))

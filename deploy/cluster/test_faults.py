@@ -8,6 +8,7 @@ and everything recovers without a restart.
 
 import json
 import random
+import shutil
 import threading
 import time
 from collections import Counter, defaultdict
@@ -53,6 +54,12 @@ def cluster():
     cluster = Cluster()
     cluster.up()
     yield cluster
+    logs = cluster.dir.parent / f"factcheck-cluster-{cluster.port}-logs"
+    shutil.rmtree(logs, ignore_errors=True)
+    shutil.copytree(cluster.dir, logs, ignore=lambda _, names: [
+        name for name in names if not name.endswith(".log")
+    ])
+    print(f"Logs of the cluster: {logs}")
     cluster.down()
 
 
@@ -81,14 +88,17 @@ def reviewer(base, token, sentences, record, stop):
         # A save whose answer was lost is sent again until it is acknowledged: then the
         # label stored must be the one acknowledged last.
         while True:
+            started = time.monotonic()
             try:
                 response = session.put(f"{base}/api/sentences/{sentence}/annotation/",
                                        json={"label": label}, timeout=30)
                 status, detail = response.status_code, response.text[:300]
             except requests.RequestException as error:
                 status, detail = type(error).__name__, str(error)[:300]
+            seconds = time.monotonic() - started
+            record.add("pages", (time.monotonic(), "save", status, seconds))
             if status not in (200, 201):
-                record.add("errors", (time.monotonic(), "save", status, detail))
+                record.add("errors", (started, "save", status, detail))
             with record.lock:
                 record.saves[status] += 1
                 if status in (200, 201):
@@ -219,29 +229,51 @@ def test_nothing_is_lost_and_everything_recovers_while_parts_fail(cluster):
     exports_by = Counter(outcome for _, outcome, _ in record.exports)
     sources = Counter(detail.rsplit(" ", 1)[-1] for _, outcome, detail in record.exports
                       if outcome == "complete")
+    # Under a second, unless the machine itself is slower than that without any fault (CI
+    # shares its cores): then no slower than half as much again as the slowest answer
+    # outside the faults. A page that waited on the paused replica would take the connect
+    # timeout (2 s) or forever.
+    def during_fault(moment):
+        return any(start <= moment <= end for start, end in phases.values())
+
+    calm = max(seconds for moment, _, _, seconds in record.pages if not during_fault(moment))
+    limit = max(1.0, 1.5 * calm)
     slow = defaultdict(list)
     for moment, what, status, seconds in record.pages:
         for name, (start, end) in phases.items():
-            if "replica" in name and start <= moment <= end and (status != 200 or seconds > 1):
+            if "replica" in name and start <= moment <= end and (
+                status not in (200, 201) or seconds > limit
+            ):
                 slow[name].append((what, status, round(seconds, 2)))
     figures = {
         "saves by status": dict(record.saves),
         "labels acknowledged": len(record.acknowledged),
         "labels stored": len(rows),
-        "pages": len(record.pages),
-        "pages failed or over 1 s during replica faults": {k: len(v) for k, v in slow.items()},
+        "pages and saves timed": len(record.pages),
+        "slowest answer outside faults (s)": round(calm, 2),
+        "slowest answer during replica faults (s)": round(max(
+            seconds for moment, _, _, seconds in record.pages
+            if any(start <= moment <= end for name, (start, end) in phases.items()
+                   if "replica" in name)
+        ), 2),
+        "answers failed or over the limit during replica faults": {
+            k: len(v) for k, v in slow.items()
+        },
         "exports": dict(exports_by),
         "complete exports read from": dict(sources),
         "seconds to recover after each fault": recovered,
     }
     print("\n" + json.dumps(figures, indent=2))
+    zero = min(start for start, _ in phases.values())
+    for name, (start, end) in phases.items():
+        print(f"{start - zero:6.1f} s to {end - zero:6.1f} s: {name}")
     seen = Counter()
     for moment, what, status, detail in sorted(record.errors):
         during = next((name for name, (start, end) in phases.items() if start <= moment <= end),
                       "no fault")
         seen[during, what, status] += 1
         if seen[during, what, status] <= 2:
-            print(f"{what} {status} during {during}: {detail[:160]!r}")
+            print(f"{moment - zero:6.1f} s {what} {status} during {during}: {detail[:160]!r}")
     print(json.dumps({" / ".join(map(str, key)): n for key, n in seen.items()}, indent=2))
     (cluster.dir.parent / f"factcheck-cluster-{cluster.port}-figures.json").write_text(
         json.dumps(figures, indent=2)
@@ -253,9 +285,11 @@ def test_nothing_is_lost_and_everything_recovers_while_parts_fail(cluster):
     assert not slow, slow
     failed = [e for e in record.exports if e[1] == "failed"]
     assert not failed, failed
-    start, end = phases["app server 1 killed and restarted"]
+    # An export is cut (the client sees its response end without the last chunk) only
+    # when what serves it dies under it: its app server, or the replica stopped mid-query.
     cut = [e for e in record.exports if e[1] == "cut"]
-    assert all(start <= moment <= end for moment, _, _ in cut), cut  # only its own death
+    killing = [phases["app server 1 killed and restarted"], phases["replica stopped"]]
+    assert all(any(start <= moment <= end for start, end in killing) for moment, *_ in cut), cut
     assert exports_by["complete"] > 0 and sources.get("replica", 0) > 0
     last = max(moment for moment, *_ in record.exports)
     assert any(outcome == "complete" and detail.endswith("replica") and moment > phases[

@@ -4,10 +4,9 @@ import sys
 import tempfile
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 from tqdm import tqdm
 
-from annotations.export_source import ExportUnavailable, choose
+from annotations.export_source import DATABASE_ERRORS, ExportUnavailable, choose
 from annotations.exporting import (
     FORMATS,
     KINDS,
@@ -62,7 +61,7 @@ class Command(BaseCommand):
                 total, written = self.export(kind, query.format, filters, sys.stdout.buffer)
             else:
                 total, written = self.export_to_file(kind, query.format, filters, output)
-        except (ExportUnavailable, DatabaseError) as error:
+        except (ExportUnavailable, *DATABASE_ERRORS) as error:
             problem = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
             raise CommandError(
                 f"The export failed and wrote nothing to {output}: {problem}"
