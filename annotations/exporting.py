@@ -593,10 +593,10 @@ def _timestamp(value):
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     try:
-        moment.astimezone(UTC)
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+        return moment.astimezone(UTC)
     except OverflowError:
         raise ValueError("is out of range") from None
-    return moment
 
 
 def _language(value):

@@ -461,6 +461,13 @@ def test_parameters_become_filters(dataset):
     assert parse_export_query({"csv_guard": "false"}).filters == ExportFilters(csv_guard=False)
 
 
+def test_an_offset_postgresql_does_not_know_is_taken_in_utc(dataset):
+    far = parse_export_query({"updated_since": "2030-09-02T02:15:25-21:46"}).filters
+    assert far.updated_since == datetime(2030, 9, 3, 0, 1, 25, tzinfo=UTC)
+    assert far.updated_since.utcoffset() == timedelta(0)
+    assert export("annotations", updated_since=far.updated_since) == ""
+
+
 def test_every_wrong_parameter_is_named_at_once(dataset):
     with pytest.raises(InvalidExportQuery) as caught:
         parse_export_query({
