@@ -104,9 +104,9 @@ def build(writer, sentences, checked_every):
     now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO annotations_article (id, project_id, title, source, url, language, "
-            "body, content_hash, split_bucket, created_at) "
-            "SELECT n, %s, 'Bench article ' || n, 'Bench wire', '', 'en', 'Body.', "
+            "INSERT INTO annotations_article (id, project_id, title, source, author, final_url, "
+            "url, language, body, content_hash, split_bucket, created_at) "
+            "SELECT n, %s, 'Bench article ' || n, 'Bench wire', '', '', '', 'en', 'Body.', "
             "'big-' || n, n %% 100, %s FROM generate_series(1, %s) AS n",
             [project.pk, now, articles],
         )
