@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, IntegerField
 from django.db.models.functions import Coalesce
@@ -82,6 +82,17 @@ class Project(models.Model):
             "Show reviewers the earlier checks of a sentence's claim before they label it. "
             "Off: only once they have labeled it, so that an earlier verdict does not "
             "steer their label."
+        ),
+    )
+    suggestions_from = models.ForeignKey(
+        "PredictionModel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=(
+            "Show reviewers this model's label as a suggestion. Off by default: a visible "
+            "guess steers the label. Predictions never count as labels."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -395,3 +406,56 @@ class PriorCheck(models.Model):
 
     def __str__(self):
         return f"checked before: sentence {self.sentence_id}"
+
+
+MODEL_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+
+
+class PredictionModel(models.Model):
+    """A claim-verification model whose predictions are compared with the desk's labels;
+    its name is how the API and the commands address it."""
+
+    name = models.CharField(
+        max_length=100,
+        unique=True,
+        validators=[RegexValidator(
+            f"^{MODEL_NAME_PATTERN}\\Z",
+            "Letters, digits, dots, dashes and underscores, starting with a letter or digit.",
+        )],
+    )
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Prediction(models.Model):
+    """One model's label for one sentence, with its confidence when it gives one. Never a
+    label of the desk: it counts nowhere in agreement, progress or the queue."""
+
+    # The unique (model, sentence) index serves the model's lookups: no index of its own.
+    model = models.ForeignKey(
+        PredictionModel, on_delete=models.CASCADE, related_name="predictions", db_index=False
+    )
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="predictions")
+    label = models.CharField(max_length=16, choices=Label.choices)
+    score = models.FloatField(null=True, blank=True, help_text="0 to 1, when the model gives one.")
+
+    class Meta:
+        ordering = ["model_id", "sentence_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "sentence"], name="prediction_one_per_model"),
+            _label_is_valid(),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True)
+                | models.Q(score__gte=0.0, score__lte=1.0),
+                name="prediction_score_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} by model {self.model_id} on sentence {self.sentence_id}"

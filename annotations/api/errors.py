@@ -8,6 +8,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..annotating import InvalidAnnotation, StaleVersion
 from ..importing import ArticleTooLarge, InvalidArticle
+from ..predictions import PROBLEMS_LISTED, InvalidModelName, InvalidPredictions
 from .throttles import AnonRateThrottle
 
 
@@ -19,7 +20,13 @@ def exception_handler(exc, context):
         return Response({"detail": str(exc), "current": current}, status.HTTP_409_CONFLICT)
     if isinstance(exc, ArticleTooLarge):
         return Response({"detail": str(exc)}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-    if isinstance(exc, InvalidArticle | InvalidAnnotation):
+    if isinstance(exc, InvalidPredictions):
+        return Response(
+            {"detail": str(exc), "errors": exc.problems[:PROBLEMS_LISTED],
+             "error_count": len(exc.problems)},
+            status.HTTP_400_BAD_REQUEST,
+        )
+    if isinstance(exc, InvalidArticle | InvalidAnnotation | InvalidModelName):
         return Response({"detail": str(exc)}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is out of reach (restarting, failing over): nothing was saved, and

@@ -407,3 +407,38 @@ class CheckSearchSerializer(StrictSerializer):
     project = serializers.SlugField(
         required=False, allow_blank=True, max_length=SLUG_MAX_LENGTH, help_text="Project slug."
     )
+
+
+class EvaluationParamsSerializer(StrictSerializer):
+    """The query of a model's evaluation (`context["projects"]`: those the caller may name,
+    None for all)."""
+
+    against = serializers.ChoiceField(
+        choices=["verdict", "majority"], default="verdict",
+        help_text="verdict: the adjudicators' verdicts. majority: the majority label of the "
+        "sentences that reached their review target (ties left out, and counted).",
+    )
+    project = serializers.SlugField(required=False, max_length=SLUG_MAX_LENGTH)
+    split = serializers.ChoiceField(choices=SPLITS, required=False)
+    language = serializers.CharField(
+        required=False, max_length=16, help_text="The articles' language (ISO 639-1)."
+    )
+
+    def validate_project(self, value):
+        projects = self.context["projects"]
+        projects = Project.objects.all() if projects is None else projects
+        if not projects.filter(slug=value).exists():
+            known = ", ".join(projects.order_by("slug").values_list("slug", flat=True))
+            raise serializers.ValidationError(f"unknown project {value!r}; existing: {known}")
+        return value
+
+
+class PredictionsImportSerializer(serializers.Serializer):
+    """What an import of predictions answers."""
+
+    model = serializers.CharField()
+    model_created = serializers.BooleanField()
+    predictions = serializers.IntegerField()
+    created = serializers.IntegerField()
+    changed = serializers.IntegerField()
+    unchanged = serializers.IntegerField()

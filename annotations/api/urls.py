@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from ..models import MODEL_NAME_PATTERN
 from . import views
 
 urlpatterns = [
@@ -26,4 +27,14 @@ urlpatterns = [
     path("checks/", views.CheckSearch.as_view(), name="api-checks"),
     path("stats/", views.Stats.as_view(), name="api-stats"),
     path("queue/next/", views.NextSentence.as_view(), name="api-queue-next"),
+    re_path(
+        rf"^models/(?P<name>{MODEL_NAME_PATTERN})/predictions/$",
+        views.ModelPredictions.as_view(),
+        name="api-model-predictions",
+    ),
+    re_path(
+        rf"^models/(?P<name>{MODEL_NAME_PATTERN})/evaluation/$",
+        views.ModelEvaluation.as_view(),
+        name="api-model-evaluation",
+    ),
 ]

@@ -5,10 +5,12 @@ from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
@@ -26,12 +28,14 @@ from ..access import (
 from ..adjudicating import clear_verdict, set_verdict
 from ..annotating import SentenceNotFound, delete_annotation, save_label
 from ..claimreview import claim_reviews
+from ..evaluation import EvaluationFilters, evaluate
 from ..export_source import ExportUnavailable, open_export
 from ..exporting import CONTENT_TYPES, gather, stream_export
 from ..importing import import_article
 from ..limits import sign_in_refusal
 from ..matching import matches_for, search_checks
-from ..models import Annotation, Article, Sentence
+from ..models import Annotation, Article, PredictionModel, Sentence
+from ..predictions import import_predictions
 from ..progress import projects_with_progress, with_progress
 from ..queue import next_sentence
 from ..stats import collection_stats
@@ -443,3 +447,52 @@ class ObtainToken(ObtainAuthToken):
             if left is None:
                 raise
             return Response({**error.detail, "attempts_left": left}, status=error.status_code)
+
+
+class ModelPredictions(APIView):
+    """A model's predictions, JSONL or a JSON list in the body (any content type), each
+    `{label, score?}` with `sentence_id`, or `article_id` (or `url`) with `start` and `end`.
+    The model is created if new. All or nothing; replaces the model's earlier predictions
+    for those sentences. Sentences outside the caller's export scope are unknown."""
+
+    permission_classes = [CanExport]
+    # The body is read as it is: JSON Lines have no parser of their own.
+    parser_classes = []
+
+    @extend_schema(
+        request={"application/x-ndjson": OpenApiTypes.STR, "application/json": OpenApiTypes.ANY},
+        responses={200: serializers.PredictionsImportSerializer,
+                   201: serializers.PredictionsImportSerializer},
+    )
+    def post(self, request, name):
+        result = import_predictions(
+            model=name, data=request.body, projects=export_scope(request.user)
+        )
+        return Response(
+            serializers.PredictionsImportSerializer(result.summary()).data,
+            status=status.HTTP_201_CREATED if result.model_created else status.HTTP_200_OK,
+        )
+
+
+class ModelEvaluation(APIView):
+    """A model against the verdicts or the majority labels: coverage, accuracy, macro-F1,
+    Cohen's kappa, per-label precision, recall, F1 and support, the confusion matrix
+    {reference: {predicted: count}}, and the reviewers' own agreement with the same
+    reference on the same sentences (`human`). Within the caller's export scope."""
+
+    permission_classes = [CanExport]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        parameters=[serializers.EvaluationParamsSerializer], responses=OpenApiResponse()
+    )
+    def get(self, request, name):
+        params = serializers.EvaluationParamsSerializer(
+            data=request.query_params.dict(), context={"projects": export_scope(request.user)}
+        )
+        params.is_valid(raise_exception=True)
+        options = dict(params.validated_data)
+        model = get_object_or_404(PredictionModel, name=name)
+        against = options.pop("against")
+        filters = EvaluationFilters(projects=export_scope(request.user), **options)
+        return Response(evaluate(model, against=against, filters=filters))

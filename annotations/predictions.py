@@ -1,0 +1,331 @@
+"""A model's predictions in: JSONL or a JSON list, each naming its sentence by id or by
+article (id or url) and the offsets of the exported data; checked whole, stored all or
+nothing, replacing that model's earlier predictions for the same sentences.
+
+Checking reads the sentences in chunks (a few queries per 10,000 predictions); storing is
+one COPY into a temporary table and one INSERT ... ON CONFLICT on PostgreSQL, which also
+counts what changed (docs/benchmarks.md, Predictions).
+"""
+
+import json
+import math
+import re
+from contextlib import nullcontext
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from .models import (
+    MAX_ID,
+    MODEL_NAME_PATTERN,
+    Article,
+    Label,
+    Prediction,
+    PredictionModel,
+    Sentence,
+)
+
+LABELS = Label.values
+# An error lists this many bad lines, then says how many more there are.
+PROBLEMS_LISTED = 100
+CHUNK = 10_000
+
+
+class InvalidModelName(ValueError):
+    pass
+
+
+def check_model_name(name):
+    """Raise InvalidModelName unless `name` can name a model (and sit in a URL)."""
+    limit = PredictionModel._meta.get_field("name").max_length
+    if not (isinstance(name, str) and re.fullmatch(MODEL_NAME_PATTERN, name)
+            and len(name) <= limit):
+        raise InvalidModelName(
+            f"A model's name is 1 to {limit} letters, digits, dots, dashes and underscores, "
+            "starting with a letter or digit."
+        )
+    return name
+
+
+class InvalidPredictions(ValueError):
+    """Predictions refused; `problems` names each bad line ("line 3: ...")."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        shown = "; ".join(problems[:PROBLEMS_LISTED])
+        more = len(problems) - PROBLEMS_LISTED
+        tail = f"; and {more} more" if more > 0 else ""
+        super().__init__(f"Nothing was stored: {len(problems)} bad prediction(s): {shown}{tail}")
+
+
+@dataclass
+class ImportResult:
+    model: PredictionModel
+    model_created: bool
+    total: int  # predictions in the file
+    created: int  # sentences the model had no prediction for
+    changed: int  # predictions replaced by a different label or score
+    unchanged: int
+
+    def summary(self):
+        return {
+            "model": self.model.name,
+            "model_created": self.model_created,
+            "predictions": self.total,
+            "created": self.created,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+        }
+
+
+def _no_progress(stage, total):
+    return nullcontext(_Silent())
+
+
+class _Silent:
+    def update(self, n=1):
+        pass
+
+
+def read_records(data):
+    """[(where, value)] from JSONL (one JSON value a line; blank lines skipped) or a JSON
+    list, as bytes or text. `where` is "line N" or "item N". Raise InvalidPredictions for
+    text that is neither."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        try:
+            data = bytes(data).decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = bytes(data)[: error.start].count(b"\n") + 1
+            raise InvalidPredictions([f"line {line}: not valid UTF-8"]) from None
+    data = data.removeprefix("\ufeff")
+    if data.lstrip()[:1] == "[":
+        try:
+            items = json.loads(data)
+        except ValueError as error:
+            raise InvalidPredictions([f"the JSON list is not valid JSON: {error}"]) from None
+        return [(f"item {i}", item) for i, item in enumerate(items, 1)]
+    records, problems = [], []
+    for number, line in enumerate(data.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            records.append((f"line {number}", json.loads(line)))
+        except ValueError as error:
+            problems.append(f"line {number}: not valid JSON ({error})")
+    if problems:
+        raise InvalidPredictions(problems)
+    return records
+
+
+def _whole(value, low=0):
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= MAX_ID
+
+
+def _check(value):
+    """(reference, label, score) of one record; raise ValueError saying what is wrong.
+    The reference is ("id", sentence_id) or ("article", article_id | url, start, end)."""
+    if not isinstance(value, dict):
+        raise ValueError("must be a JSON object")
+    label = value.get("label")
+    if label not in LABELS:
+        raise ValueError(f"label must be one of {', '.join(LABELS)}")
+    score = value.get("score")
+    if score is not None and not (
+        isinstance(score, int | float) and not isinstance(score, bool)
+        and math.isfinite(score) and 0 <= score <= 1
+    ):
+        raise ValueError("score must be a number from 0 to 1 (or left out)")
+    if value.get("sentence_id") is not None:
+        if not _whole(value["sentence_id"], 1):
+            raise ValueError("sentence_id must be a sentence's id (a whole number)")
+        return ("id", value["sentence_id"]), label, score
+    article, url = value.get("article_id"), value.get("url")
+    if article is None and url is None:
+        raise ValueError("name the sentence: sentence_id, or article_id (or url) with start "
+                         "and end")
+    if article is not None and not _whole(article, 1):
+        raise ValueError("article_id must be an article's id (a whole number)")
+    if article is None and not (isinstance(url, str) and url):
+        raise ValueError("url must be an article's url")
+    start, end = value.get("start"), value.get("end")
+    if not (_whole(start) and _whole(end)):
+        raise ValueError("start and end must be whole numbers: the sentence's offsets in the "
+                         "article's body, as exported")
+    return ("article", article if article is not None else url, start, end), label, score
+
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def resolve(records, *, projects=None, progress=_no_progress):
+    """[(sentence_id, label, score)] for `records` (read_records'), or InvalidPredictions
+    naming every bad one. `projects`: the projects whose sentences may be named (None: all);
+    any other sentence is unknown."""
+    articles = Article.objects.all()
+    if projects is not None:
+        articles = articles.filter(project__in=projects)
+    sentences = Sentence.objects.filter(article__in=articles)
+
+    problems, checked = {}, []
+    with progress("check", len(records)) as bar:
+        for index, (where, value) in enumerate(records):
+            try:
+                checked.append((index, *_check(value)))
+            except ValueError as error:
+                problems[index] = f"{where}: {error}"
+        bar.update(len(records) // 2)
+
+        by_id = {ref[1] for _, ref, _, _ in checked if ref[0] == "id"}
+        known_ids = set()
+        for chunk in _chunks(by_id):
+            known_ids.update(sentences.filter(pk__in=chunk).values_list("pk", flat=True))
+
+        urls = {ref[1] for _, ref, _, _ in checked
+                if ref[0] == "article" and isinstance(ref[1], str)}
+        by_url = {}
+        for chunk in _chunks(urls, 1000):
+            for url, pk in articles.filter(url__in=chunk).values_list("url", "pk"):
+                by_url.setdefault(url, []).append(pk)
+        article_ids = {ref[1] for _, ref, _, _ in checked if ref[0] == "article"
+                       and not isinstance(ref[1], str)}
+        article_ids |= {pks[0] for pks in by_url.values() if len(pks) == 1}
+        known_articles, spans = set(), {}
+        for chunk in _chunks(article_ids, 1000):
+            known_articles.update(articles.filter(pk__in=chunk).values_list("pk", flat=True))
+            for article, start, end, pk in sentences.filter(article_id__in=chunk).values_list(
+                "article_id", "start", "end", "pk"
+            ):
+                spans[article, start, end] = pk
+
+        rows, first = [], {}
+        for index, ref, label, score in checked:
+            where = records[index][0]
+            if ref[0] == "id":
+                sentence = ref[1] if ref[1] in known_ids else None
+                if sentence is None:
+                    problems[index] = f"{where}: unknown sentence {ref[1]}"
+                    continue
+            else:
+                _, article, start, end = ref
+                if isinstance(article, str):
+                    pks = by_url.get(article, [])
+                    if len(pks) != 1:
+                        problems[index] = (
+                            f"{where}: no article has the url {article!r}" if not pks else
+                            f"{where}: {len(pks)} articles have the url {article!r}; "
+                            "give article_id"
+                        )
+                        continue
+                    article = pks[0]
+                elif article not in known_articles:
+                    problems[index] = f"{where}: unknown article {article}"
+                    continue
+                sentence = spans.get((article, start, end))
+                if sentence is None:
+                    problems[index] = (
+                        f"{where}: no sentence of article {article} spans {start}-{end} "
+                        "(start and end must be a sentence's offsets, as exported)"
+                    )
+                    continue
+            if sentence in first:
+                problems[index] = (
+                    f"{where}: sentence {sentence} is predicted twice (first on {first[sentence]})"
+                )
+                continue
+            first[sentence] = where
+            rows.append((sentence, label, None if score is None else float(score)))
+        bar.update(len(records) - len(records) // 2)
+    if problems:
+        raise InvalidPredictions([problems[i] for i in sorted(problems)])
+    return rows
+
+
+def import_predictions(*, model, data, description=None, projects=None,
+                       progress=_no_progress):
+    """Store the predictions in `data` (JSONL or a JSON list, bytes or text) for the model
+    named `model`, created if new (with `description`, which also replaces an existing
+    one's when given). All or nothing: raise InvalidPredictions naming every bad line.
+    `projects`: the projects whose sentences may be named (None: every project)."""
+    check_model_name(model)
+    records = read_records(data)
+    if not records:
+        raise InvalidPredictions(["no predictions: the file is empty"])
+    rows = resolve(records, projects=projects, progress=progress)
+    with transaction.atomic():
+        target, created = PredictionModel.objects.get_or_create(
+            name=model, defaults={"description": description or ""}
+        )
+        if description is not None and not created and target.description != description:
+            target.description = description
+            target.save(update_fields=["description"])
+        with progress("store", len(rows)) as bar:
+            if connection.vendor == "postgresql":
+                new, changed = _store_postgresql(target, rows)
+            else:
+                new, changed = _store_portable(target, rows)
+            bar.update(len(rows))
+    return ImportResult(
+        model=target, model_created=created, total=len(rows), created=new, changed=changed,
+        unchanged=len(rows) - new - changed,
+    )
+
+
+def _store_portable(model, rows):
+    new, changed = [], []
+    for chunk in _chunks(rows):
+        existing = {
+            sentence: (label, score)
+            for sentence, label, score in Prediction.objects.filter(
+                model=model, sentence_id__in=[row[0] for row in chunk]
+            ).values_list("sentence_id", "label", "score")
+        }
+        for sentence, label, score in chunk:
+            if sentence not in existing:
+                new.append(Prediction(model=model, sentence_id=sentence, label=label, score=score))
+            elif existing[sentence] != (label, score):
+                changed.append((sentence, label, score))
+    Prediction.objects.bulk_create(new, batch_size=2000)
+    for sentence, label, score in changed:
+        Prediction.objects.filter(model=model, sentence_id=sentence).update(
+            label=label, score=score
+        )
+    return len(new), len(changed)
+
+
+def _store_postgresql(model, rows):
+    """COPY the rows into a temporary table, then one upsert that leaves equal rows alone
+    and tells inserted (xmax 0) from updated rows."""
+    table = connection.ops.quote_name(Prediction._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS incoming_predictions")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE incoming_predictions "
+            "(sentence_id bigint, label varchar(16), score double precision)"
+        )
+        with cursor.cursor.copy(
+            "COPY incoming_predictions (sentence_id, label, score) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"""
+            WITH upserted AS (
+                INSERT INTO {table} (model_id, sentence_id, label, score)
+                SELECT %s, sentence_id, label, score FROM incoming_predictions
+                ON CONFLICT (model_id, sentence_id) DO UPDATE
+                    SET label = EXCLUDED.label, score = EXCLUDED.score
+                    WHERE {table}.label IS DISTINCT FROM EXCLUDED.label
+                       OR {table}.score IS DISTINCT FROM EXCLUDED.score
+                RETURNING xmax = 0 AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
+            FROM upserted
+            """,
+            [model.pk],
+        )
+        new, changed = cursor.fetchone()
+        cursor.execute("DROP TABLE incoming_predictions")
+    return new, changed
