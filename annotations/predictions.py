@@ -104,17 +104,20 @@ def read_records(data):
         except ValueError as error:
             raise InvalidPredictions([f"the JSON list is not valid JSON: {error}"]) from None
         return [(f"item {i}", item) for i, item in enumerate(items, 1)]
-    records, problems = [], []
+    records = []
     for number, line in enumerate(data.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            records.append((f"line {number}", json.loads(line)))
+            value = json.loads(line)
         except ValueError as error:
-            problems.append(f"line {number}: not valid JSON ({error})")
-    if problems:
-        raise InvalidPredictions(problems)
+            value = _NotJSON(f"not valid JSON ({error})")
+        records.append((f"line {number}", value))
     return records
+
+
+class _NotJSON(str):
+    """A line that is not JSON, named among the other bad lines by `resolve`."""
 
 
 def _whole(value, low=0):
@@ -124,6 +127,8 @@ def _whole(value, low=0):
 def _check(value):
     """(reference, label, score) of one record; raise ValueError saying what is wrong.
     The reference is ("id", sentence_id) or ("article", article_id | url, start, end)."""
+    if isinstance(value, _NotJSON):
+        raise ValueError(str(value))
     if not isinstance(value, dict):
         raise ValueError("must be a JSON object")
     label = value.get("label")

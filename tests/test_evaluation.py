@@ -305,3 +305,64 @@ def test_confident_disagreements_are_the_most_confident_first():
     ]))
     found = confident_disagreements()
     assert [(p.sentence_id, p.model.name) for p in found] == [(b.pk, "m"), (a.pk, "m")]
+
+
+# ---- the API --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_api_answers_the_contract_with_a_token(staff):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    model = build(11)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff).key}")
+    for against in AGAINST:
+        response = client.get(f"/api/models/{model.name}/evaluation/?against={against}")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/json"
+        answer = response.json()
+        assert set(answer) == CONTRACT_KEYS | {"reference_sentences", "ties"}
+        assert answer["model"] == model.name and answer["against"] == against
+        assert set(answer["per_label"]) == set(LABELS) == set(answer["confusion"])
+        for c in LABELS:
+            assert set(answer["per_label"][c]) == {"precision", "recall", "f1", "support"}
+            assert set(answer["confusion"][c]) == set(LABELS)
+        assert_matches(answer, expected(model, against))
+
+
+@pytest.mark.django_db
+def test_the_api_filters_by_project_split_and_language(staff):
+    from tests.factories import api
+
+    model = build(12, sentences=12)
+    answer = api(staff).get(
+        f"/api/models/{model.name}/evaluation/?project=gen-12&split=train&language=en"
+    ).json()
+    wanted = evaluate(model, filters=EvaluationFilters(project="gen-12", split="train",
+                                                       language="en"))
+    assert answer == json.loads(json.dumps(wanted))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query, field", [
+    ("against=consensus", "against"),
+    ("split=dev", "split"),
+    ("project=nowhere", "project"),
+    ("colour=blue", "colour"),
+])
+def test_the_api_refuses_a_bad_query_naming_the_parameter(staff, query, field):
+    from tests.factories import api
+
+    PredictionModel.objects.create(name="m")
+    response = api(staff).get(f"/api/models/m/evaluation/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.django_db
+def test_an_unknown_model_is_404(staff):
+    from tests.factories import api
+
+    assert api(staff).get("/api/models/nobody/evaluation/").status_code == 404

@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from annotations.annotating import save_annotation
+from annotations.models import PredictionModel
 from tests.factories import PASSWORD, make_article, make_project, make_user
 
 PERSONAS = ["anonymous", "reviewer", "peer", "outsider", "adjudicator", "staff"]
@@ -79,6 +80,13 @@ MATRIX = [
      [401, 403, 403, 403, 403, 200]),
     ("api-export-annotations", "get", "/api/export/annotations/?project=default", None,
      [401, 403, 403, 403, 403, 200]),
+    # A prediction naming no sentence: 400 once the door is open (see test_predictions).
+    ("api-model-predictions", "post", "/api/models/m/predictions/", {"label": "verified"},
+     [401, 403, 403, 403, 403, 400]),
+    ("api-model-evaluation", "get", "/api/models/m/evaluation/", None,
+     [401, 403, 403, 403, 403, 200]),
+    ("api-model-evaluation", "get", "/api/models/m/evaluation/?project=closed", None,
+     [401, 403, 403, 403, 403, 200]),
 ]
 
 MORE_PERSONAS = ["exporter", "bare_staff"]
@@ -125,6 +133,9 @@ MORE = {
     ("get", "/api/export/sentences/?project=closed"): [400, 403],
     ("get", "/api/export/claimreview/?project=closed"): [400, 403],
     ("get", "/api/export/annotations/?project=default"): [200, 403],
+    ("post", "/api/models/m/predictions/"): [400, 403],
+    ("get", "/api/models/m/evaluation/"): [200, 403],
+    ("get", "/api/models/m/evaluation/?project=closed"): [400, 403],
 }
 
 # URLs that need no row: Django's admin pages for each model (staff only, by Django).
@@ -174,6 +185,7 @@ def test_permission_matrix():
     users["exporter"].user_permissions.add(Permission.objects.get(codename="export_dataset"))
     closed_project.members.set([users["reviewer"], users["peer"]])
     make_article("An open claim. Another open claim.")
+    PredictionModel.objects.create(name="m")
     closed = make_article("A closed claim.", project=closed_project)
     sentence = closed.sentences.get()
     save_annotation(sentence=sentence, reviewer=users["reviewer"], label="verified")
