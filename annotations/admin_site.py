@@ -13,9 +13,10 @@ from django.urls import path, reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 
 from .access import can_read_stats
-from .charts import bar_rects, bars, stacked
+from .charts import bar_rects, bars, heat_map, stacked
 from .dashboard import DashboardFilters, InvalidFilters, dashboard, period_of
-from .models import Label, Project
+from .evaluation import EvaluationFilters, models_section
+from .models import Article, Label, Project
 
 
 class DashboardForm(forms.Form):
@@ -100,9 +101,29 @@ class WorkbenchAdminSite(admin.AdminSite):
                 "projects": Project.objects.order_by("name"),
                 "form": {"project": filters.project or "", "article": filters.article},
                 "error": error,
+                "models_section": dashboard_models(filters),
             },
             status=400 if error else 200,
         )
+
+
+def dashboard_models(filters):
+    """The Models section for the dashboard's project and article filters."""
+    section = models_section(EvaluationFilters(
+        project=filters.project,
+        articles=Article.objects.filter(pk=filters.article) if filters.article else None,
+    ))
+    section["models"] = [
+        {
+            "model": model,
+            "evaluations": [
+                {**result, "heat_map": heat_map(result["confusion"])}
+                for result in by_reference.values()
+            ],
+        }
+        for model, by_reference in section["models"]
+    ]
+    return section
 
 
 def day_titles(days, weekday=False):

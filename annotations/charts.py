@@ -47,3 +47,36 @@ def bar_rects(bars):
         f'height="{b["height"]:.2f}"><title>{escape(b["label"])}: {b["value"]}</title></rect>'
         for b in bars
     ))
+
+
+def heat_map(confusion, cell=40.0, margin=70.0):
+    """Cells of a confusion matrix drawn as a heat map: rows the reference, columns the
+    prediction, in label order; [{x, y, size, count, shade, reference, predicted}], shade
+    0-1 from the largest count, plus the axis labels' positions."""
+    labels = Label.values
+    top = max((confusion[r][p] for r in labels for p in labels), default=0) or 1
+    cells = [
+        {
+            "x": margin + j * cell,
+            "y": margin + i * cell,
+            "size": cell,
+            "cx": margin + (j + 0.5) * cell,
+            "cy": margin + (i + 0.5) * cell,
+            "count": confusion[reference][predicted],
+            "shade": round(0.08 + 0.92 * confusion[reference][predicted] / top, 3),
+            "dark": confusion[reference][predicted] / top > 0.5,
+            "reference": reference,
+            "predicted": predicted,
+        }
+        for i, reference in enumerate(labels)
+        for j, predicted in enumerate(labels)
+    ]
+    return {
+        "cells": cells,
+        "rows": [{"label": c, "y": margin + (i + 0.5) * cell} for i, c in enumerate(labels)],
+        "columns": [{"label": c, "x": margin + (j + 0.5) * cell} for j, c in enumerate(labels)],
+        "width": margin + cell * len(labels),
+        "height": margin + cell * len(labels),
+        "row_label_x": margin - 4,
+        "column_label_y": margin - 6,
+    }

@@ -20,7 +20,7 @@ from django.db.models.fields import CharField
 from .agreement import coincidence_sums, coincidences_from_sums, labels_on
 from .agreement import summary as agreement_summary
 from .exporting import split_filter
-from .models import Annotation, Label, Prediction, Sentence, review_target_of
+from .models import Annotation, Label, Prediction, PredictionModel, Sentence, review_target_of
 from .progress import label_count
 
 LABELS = Label.values
@@ -309,3 +309,15 @@ def confident_disagreements(filters=EvaluationFilters(), *, threshold=CONFIDENT,
               "sentence__verdict__label")
         .order_by("-score", "sentence_id", "model_id")[:limit]
     )
+
+
+def models_section(filters=EvaluationFilters()):
+    """The dashboard's Models section: every model against both references and the
+    confident disagreements. One query without models, six with any number."""
+    models = list(PredictionModel.objects.order_by("name"))
+    if not models:
+        return {"models": [], "disagreements": []}
+    return {
+        "models": evaluate_all(models, filters),
+        "disagreements": confident_disagreements(filters),
+    }

@@ -21,6 +21,8 @@ DEMO_ARTICLE = {
     "file": "ukraine-peace-plan-talks.txt",
     "title": "Putin says Moscow disagrees with parts of the US plan for Ukraine",
     "source": "Demo news wire",
+    # The demo predictions (fixtures/demo/baseline-predictions.jsonl) name it by its url.
+    "url": "https://news.example/ukraine-peace-plan-talks",
     "published_at": "2025-12-04T09:00:00Z",
     "language": "en",
 }

@@ -1,0 +1,98 @@
+"""The dashboard's Models section: every model against verdicts and majorities, its
+confusion matrices as heat maps with their counts as text, and the confident disagreements;
+from the demo walk-through of the README."""
+
+import json
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from annotations.adjudicating import set_verdict
+from annotations.annotating import save_annotation
+from annotations.models import Article, PredictionModel
+from annotations.predictions import import_predictions
+from tests.factories import make_user
+
+DEMO_PREDICTIONS = Path(settings.BASE_DIR) / "fixtures" / "demo" / "baseline-predictions.jsonl"
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    """The demo article, labeled by two reviewers on its first 8 sentences (the last two
+    split), verdicts on the first 6, and the demo predictions imported."""
+    call_command("setup_demo", stdout=StringIO())
+    one, two = make_user("r1", role="reviewer"), make_user("r2", role="reviewer")
+    judge = make_user("judge", role="adjudicator")
+    sentences = list(Article.objects.get(project__slug="demo").sentences.order_by("position"))
+    labels = ["verified", "verified", "unclear", "disputed", "verified", "verified",
+              "disputed", "unclear"]
+    for i, (sentence, label) in enumerate(zip(sentences, labels, strict=False)):
+        save_annotation(sentence=sentence, reviewer=one, label=label)
+        save_annotation(sentence=sentence, reviewer=two,
+                        label=label if i < 6 else "verified")
+        if i < 6:
+            set_verdict(sentence=sentence, adjudicator=judge, label=label)
+    out = StringIO()
+    call_command("import_predictions", "--model", "baseline", "--description",
+                 "Demo baseline", str(DEMO_PREDICTIONS), stdout=out, stderr=StringIO())
+    assert "14 predictions for model 'baseline' (new model): 14 new" in out.getvalue()
+    return sentences
+
+
+def test_the_models_section_shows_metrics_heat_maps_and_disagreements(client, staff, demo):
+    client.force_login(staff)
+    html = client.get("/admin/dashboard/").content.decode()
+    section = html[html.index('id="models"'):]
+    assert "baseline" in section and "Demo baseline" in section
+    # Verdicts: 6 sentences, 5 predicted right (sentence 3, disputed, is not).
+    evaluation = client.get("/api/models/baseline/evaluation/?against=verdict").json()
+    assert (evaluation["n"], evaluation["accuracy"]) == (6, pytest.approx(5 / 6))
+    assert f"<td class=\"num\">{5 / 6:.3f}</td>" in section
+    # Two heat maps, each with nine cells and its counts as a table.
+    assert section.count('<rect class="cell"') == 18
+    assert section.count('class="dash-table confusion-table"') == 2
+    assert 'aria-label="Confusion matrix of baseline against the verdict' in section
+    assert "<title>reference disputed, predicted verified: 1</title>" in section
+    assert 'download="evaluation-baseline-verdict.json"' in section
+    # Sentence 3 (disputed) is predicted verified at 0.68: not confident enough to list.
+    assert "No model at least 80% confident disagrees" in section
+
+
+def test_a_confident_disagreement_links_to_its_sentence(client, staff, demo):
+    judge = make_user("judge2", role="adjudicator")
+    # The model says verified at 0.95 on the last sentence.
+    set_verdict(sentence=demo[13], adjudicator=judge, label="disputed")
+    client.force_login(staff)
+    html = client.get("/admin/dashboard/").content.decode()
+    links = re.findall(r'id="confident-disagreements">(.*?)</ul>', html, re.S)[0]
+    assert f'href="/articles/{demo[13].article_id}/#s-{demo[13].pk}"' in links
+    assert "(0.95)" in links
+
+
+def test_the_models_section_costs_the_same_queries_for_any_number_of_models(
+    client, staff, demo, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    with CaptureQueriesContext(connection) as one_model:
+        client.get("/admin/dashboard/")
+    rows = [json.loads(line) for line in DEMO_PREDICTIONS.read_text().splitlines()]
+    for name in ("second", "third"):
+        import_predictions(model=name, data=json.dumps(rows))
+    with django_assert_num_queries(len(one_model)):
+        response = client.get("/admin/dashboard/")
+    assert response.content.decode().count('class="model-card"') == 3
+
+
+def test_without_models_the_section_says_how_to_add_one(client, staff):
+    client.force_login(staff)
+    html = client.get("/admin/dashboard/").content.decode()
+    assert "No model yet" in html and "import_predictions" in html
+    assert not PredictionModel.objects.exists()
