@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .languages import UnknownLanguage, clean_language
-from .models import MAX_ID, Annotation, Label, Project, Sentence
+from .models import MAX_ID, Annotation, Label, Prediction, PredictionModel, Project, Sentence
 from .progress import label_count
 
 KINDS = ("annotations", "sentences")
@@ -83,6 +83,8 @@ class ExportFilters:
     max_lag: float | None = None
     # The DATABASES entry to read (export_source.choose); None: settings.EXPORT_DATABASE.
     database: str | None = None
+    # Sentence exports: the names of the models whose predictions to add (model_predictions).
+    models: tuple[str, ...] = ()
 
 
 class JSONArrayAgg(Aggregate):
@@ -267,8 +269,26 @@ def sentence_query(filters):
         "split": (split_of("article__split_bucket"), PLAIN),
         # The ids of the checked sentences stating the same claim (matching.remember_prior_checks).
         "checked_before": (Coalesce(F("prior_check__matches"), Value([], JSONField())), JSON),
+        **model_predictions(filters.models),
     }
     return rows, columns, ("article_id", "position")
+
+
+def model_predictions(names):
+    """The columns model_labels and model_scores, {model name: its label or score} for each
+    model named (null where it made no prediction), when any is."""
+    if not names:
+        return {}
+
+    def of(name, field):
+        return Subquery(
+            Prediction.objects.filter(model__name=name, sentence=OuterRef("pk")).values(field)[:1]
+        )
+
+    return {
+        "model_labels": (JSONObject(**{name: of(name, "label") for name in names}), JSON),
+        "model_scores": (JSONObject(**{name: of(name, "score") for name in names}), JSON),
+    }
 
 
 # The order of the primary key: the cheapest to sort (by article and position cost 5-10 %
@@ -508,7 +528,7 @@ def _json_array(lines):
 
 PARAMETERS = (
     "format", "project", "article", "label", "reviewer", "updated_since", "has_verdict",
-    "split", "language", "anonymize", "csv_guard", "max_lag",
+    "split", "language", "anonymize", "csv_guard", "max_lag", "model",
 )
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -542,7 +562,14 @@ def parse_export_query(params: Mapping, *, formats=FORMATS, default_format="json
     }
     errors = dict.fromkeys(sorted(set(params) - set(PARAMETERS)), "unknown field")
     fields = {}
+    if params.get("model") is not None:
+        try:
+            fields["models"] = _models(params["model"])
+        except ValueError as error:
+            errors["model"] = str(error)
     for name in PARAMETERS:
+        if name == "model":
+            continue
         if params.get(name) is None:
             continue
         try:
@@ -568,6 +595,16 @@ def _project(value, projects):
         known = ", ".join(projects.order_by("slug").values_list("slug", flat=True))
         raise ValueError(f"unknown project {value!r}; existing: {known}")
     return value
+
+
+def _models(value):
+    """Model names (one, or a list of them; repeated ones once) that exist."""
+    names = tuple(dict.fromkeys([value] if isinstance(value, str) else value))
+    known = set(PredictionModel.objects.filter(name__in=names).values_list("name", flat=True))
+    if unknown := [name for name in names if name not in known]:
+        existing = ", ".join(PredictionModel.objects.values_list("name", flat=True)) or "none"
+        raise ValueError(f"unknown model {unknown[0]!r}; existing: {existing}")
+    return names
 
 
 def _article(value):

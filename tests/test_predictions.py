@@ -251,3 +251,50 @@ def test_a_model_name_longer_than_a_name_can_be_is_refused(article, staff):
                                content_type="application/json")
     assert response.status_code == 400
     assert "A model's name" in response.json()["detail"]
+
+
+# ---- the sentence export --------------------------------------------------------------------
+
+
+def test_the_sentence_export_adds_each_named_models_label_and_score(article, staff):
+    one, two, _ = article.sentences.order_by("position")
+    import_predictions(model="a", data=jsonl({"sentence_id": one.pk, "label": "verified",
+                                              "score": 0.25}))
+    import_predictions(model="b.2", data=jsonl({"sentence_id": one.pk, "label": "unclear"},
+                                               {"sentence_id": two.pk, "label": "disputed",
+                                                "score": 1}))
+    response = api(staff).get("/api/export/sentences/?model=a&model=b.2&format=jsonl")
+    assert response.status_code == 200
+    rows = [json.loads(line) for line in b"".join(response.streaming_content).splitlines()]
+    assert [(r["model_labels"], r["model_scores"]) for r in rows] == [
+        ({"a": "verified", "b.2": "unclear"}, {"a": 0.25, "b.2": None}),
+        ({"a": None, "b.2": "disputed"}, {"a": None, "b.2": 1.0}),
+        ({"a": None, "b.2": None}, {"a": None, "b.2": None}),
+    ]
+    csv_text = b"".join(api(staff).get(
+        "/api/export/sentences/?model=a&format=csv").streaming_content).decode()
+    header, first = csv_text.splitlines()[:2]
+    assert header.endswith(",model_labels,model_scores")
+    assert first.endswith(',"{""a"": ""verified""}","{""a"": 0.25}"')
+    plain = api(staff).get("/api/export/sentences/?format=jsonl")
+    assert "model_labels" not in json.loads(b"".join(plain.streaming_content).splitlines()[0])
+
+
+def test_an_unknown_model_in_an_export_is_a_bad_request(article, staff):
+    import_predictions(model="a", data=jsonl({"sentence_id": article.sentences.first().pk,
+                                              "label": "verified"}))
+    response = api(staff).get("/api/export/sentences/?model=nope")
+    assert response.status_code == 400
+    assert response.json() == {"model": "unknown model 'nope'; existing: a"}
+    annotations = api(staff).get("/api/export/annotations/?model=a")
+    assert annotations.status_code == 400
+
+
+def test_the_export_command_takes_models_too(article, tmp_path):
+    import_predictions(model="a", data=jsonl({"sentence_id": article.sentences.first().pk,
+                                              "label": "verified", "score": 0.5}))
+    out = tmp_path / "s.jsonl"
+    call_command("export_dataset", "--kind", "sentences", "--model", "a", "--output", str(out),
+                 stdout=StringIO(), stderr=StringIO())
+    first = json.loads(out.read_text().splitlines()[0])
+    assert (first["model_labels"], first["model_scores"]) == ({"a": "verified"}, {"a": 0.5})

@@ -309,6 +309,12 @@ class ExportParamsSerializer(BoundedInput, serializers.Serializer):
         "X-Export-As-Of and X-Export-Lag say what an export reflects.",
     )
 
+    model = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=20,
+        help_text="Sentence exports: a model's name (repeat for several) adds its label and "
+        "score to each row, in model_labels and model_scores.",
+    )
+
     def scope(self):
         """The projects the caller may export (context "projects", from
         `access.export_scope`; None: every project, for the operator's command)."""

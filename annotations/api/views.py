@@ -222,8 +222,13 @@ class Export(APIView):
     kind = None  # "annotations" or "sentences"
 
     def get(self, request):
+        query = request.query_params.dict()
+        if "model" in request.query_params:
+            if self.kind != "sentences":
+                raise ValidationError({"model": ["only the sentence export adds predictions"]})
+            query["model"] = request.query_params.getlist("model")
         params = serializers.ExportParamsSerializer(
-            data=request.query_params.dict(), context={"projects": export_scope(request.user)}
+            data=query, context={"projects": export_scope(request.user)}
         )
         params.is_valid(raise_exception=True)
         fmt = params.validated_data["format"]

@@ -33,6 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--has-verdict", metavar="true|false")
         parser.add_argument("--split", help="train, validation or test")
         parser.add_argument("--language", help="the articles' ISO 639-1 code, e.g. ar")
+        parser.add_argument(
+            "--model", action="append",
+            help="sentences: add this model's label and score (repeat for several)",
+        )
         parser.add_argument("--anonymize", action="store_true", help="pseudonyms for reviewers")
         parser.add_argument(
             "--max-lag", help="seconds the read replica may be behind before the primary is read"
@@ -44,6 +48,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, kind, output, **options):
+        if options.get("model") and kind != "sentences":
+            raise CommandError("--model: only the sentence export adds predictions")
         try:
             # The operator's command exports every project (projects=None).
             query = parse_export_query({name: options.get(name) for name in PARAMETERS})
