@@ -29,7 +29,16 @@ from .languages import (
     language_name,
     refusal,
 )
-from .models import DEFAULT_PROJECT_SLUG, Annotation, Article, Label, Project, Sentence, Verdict
+from .models import (
+    DEFAULT_PROJECT_SLUG,
+    Annotation,
+    Article,
+    Label,
+    PredictionModel,
+    Project,
+    Sentence,
+    Verdict,
+)
 from .progress import with_progress
 from .tallies import refresh
 
@@ -105,8 +114,9 @@ class ImportForm(forms.Form):
 class ProjectAdmin(admin.ModelAdmin):
     list_display = [
         "name", "slug", "review_target", "default_language", "show_counts_after_labeling",
-        "article_count", "created_at",
+        "suggestions_from", "article_count", "created_at",
     ]
+    list_select_related = ["suggestions_from"]
     list_filter = ["show_counts_after_labeling", "default_language"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -518,3 +528,20 @@ class VerdictAdmin(SimpleHistoryAdmin):
 admin.site.site_header = "Fact-check workbench"
 admin.site.site_title = "Fact-check workbench admin"
 admin.site.index_title = "Review desk"
+
+
+@admin.register(PredictionModel)
+class PredictionModelAdmin(admin.ModelAdmin):
+    """Models and how many predictions each holds; predictions come in through
+    `import_predictions` or the API, never one by one here."""
+
+    list_display = ["name", "description", "prediction_count", "created_at"]
+    search_fields = ["name", "description"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(prediction_count=Count("predictions"))
+
+    @admin.display(ordering="prediction_count", description="predictions")
+    def prediction_count(self, model):
+        return model.prediction_count

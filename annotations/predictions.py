@@ -169,10 +169,10 @@ def resolve(records, *, projects=None, progress=_no_progress):
     """[(sentence_id, label, score)] for `records` (read_records'), or InvalidPredictions
     naming every bad one. `projects`: the projects whose sentences may be named (None: all);
     any other sentence is unknown."""
-    articles = Article.objects.all()
+    articles, sentences = Article.objects.all(), Sentence.objects.all()
     if projects is not None:
         articles = articles.filter(project__in=projects)
-    sentences = Sentence.objects.filter(article__in=articles)
+        sentences = sentences.filter(article__in=articles)
 
     problems, checked = {}, []
     with progress("check", len(records)) as bar:
@@ -334,3 +334,19 @@ def _store_postgresql(model, rows):
         new, changed = cursor.fetchone()
         cursor.execute("DROP TABLE incoming_predictions")
     return new, changed
+
+
+def suggestions(article):
+    """{sentence id: {model, label, score}}: the predictions the article's project shows its
+    reviewers as suggestions (Project.suggestions_from), or {} when it shows none. Reads
+    `article.project`; one query when the project shows a model's, none otherwise."""
+    model_id = article.project.suggestions_from_id
+    if model_id is None:
+        return {}
+    rows = Prediction.objects.filter(model_id=model_id, sentence__article=article).values_list(
+        "sentence_id", "model__name", "label", "score"
+    )
+    return {
+        sentence: {"model": name, "label": label, "score": score}
+        for sentence, name, label, score in rows
+    }

@@ -28,6 +28,7 @@ from .languages import is_right_to_left, language_name
 from .limits import sign_in_refusal
 from .matching import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, matches_for_many, search_checks
 from .models import NOTE_MAX_LENGTH, Annotation
+from .predictions import suggestions
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
 from .segmentation import paragraph_spans
@@ -143,6 +144,8 @@ def article_page(request, pk):
                 "others": others_labels(user, article),
                 "sees_all": is_adjudicator(user),
                 "matches_before": may_see_matches(user, article.project, labeled=False),
+                # A model's labels, where the project shows them: never counted as labels.
+                "suggestions": suggestions(article),
             },
         },
     )

@@ -112,6 +112,7 @@
     paintConflict();
     paintOthers(id);
     paintMatches(id);
+    paintSuggestion(id);
   }
 
   // ---- checked before: the earlier checks of the selected sentence's claim ----------------
@@ -169,6 +170,16 @@
       return;
     }
     if (idAt(current) === id) paintMatches(id);
+  }
+
+  // A model's label, where the project shows one: a hint, never a label of its own.
+  function paintSuggestion(id) {
+    const suggestion = (data.suggestions || {})[id];
+    const line = $("suggestion");
+    line.hidden = !suggestion;
+    if (!suggestion) return;
+    const score = suggestion.score === null ? "" : ` (${Math.round(suggestion.score * 100)}% sure)`;
+    line.textContent = `Model ${suggestion.model} suggests: ${suggestion.label}${score}`;
   }
 
   // A conflict stays on show, whichever sentence is selected, until the reviewer settles it;
