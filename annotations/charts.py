@@ -75,7 +75,8 @@ def heat_map(confusion, cell=40.0, margin=70.0):
         "cells": cells,
         "rows": [{"label": c, "y": margin + (i + 0.5) * cell} for i, c in enumerate(labels)],
         "columns": [{"label": c, "x": margin + (j + 0.5) * cell} for j, c in enumerate(labels)],
-        "width": margin + cell * len(labels),
+        # Room on the right for the last column's slanted label.
+        "width": margin + cell * len(labels) + 30,
         "height": margin + cell * len(labels),
         "row_label_x": margin - 4,
         "column_label_y": margin - 6,
