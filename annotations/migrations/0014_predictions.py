@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0012_save_annotation_function'),
+        ('annotations', '0013_article_fetched_page'),
     ]
 
     operations = [
