@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0013_article_fetched_page'),
+        ('annotations', '0014_articletally_verdicts'),
     ]
 
     operations = [
