@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0014_articletally_verdicts'),
+        ('annotations', '0015_languages'),
     ]
 
     operations = [
