@@ -23,12 +23,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    """The demo article, labeled by two reviewers on its first 8 sentences (the last two
-    split), verdicts on the first 6, and the demo predictions imported."""
+    """The demo article (which carries verdicts on sentences 0, 4, 5, 9 and 13), labeled by
+    two reviewers on its first 8 sentences (the last two split), verdicts on the first 6,
+    and the demo predictions imported."""
     call_command("setup_demo", stdout=StringIO())
     one, two = make_user("r1", role="reviewer"), make_user("r2", role="reviewer")
     judge = make_user("judge", role="adjudicator")
-    sentences = list(Article.objects.get(project__slug="demo").sentences.order_by("position"))
+    article = Article.objects.get(url="https://news.example/ukraine-peace-plan-talks")
+    sentences = list(article.sentences.order_by("position"))
     labels = ["verified", "verified", "unclear", "disputed", "verified", "verified",
               "disputed", "unclear"]
     for i, (sentence, label) in enumerate(zip(sentences, labels, strict=False)):
@@ -49,10 +51,10 @@ def test_the_models_section_shows_metrics_heat_maps_and_disagreements(client, st
     html = client.get("/admin/dashboard/").content.decode()
     section = html[html.index('id="models"'):]
     assert "baseline" in section and "Demo baseline" in section
-    # Verdicts: 6 sentences, 5 predicted right (sentence 3, disputed, is not).
+    # Verdicts: 8 sentences (0-5, 9, 13), 7 predicted right (sentence 3, disputed, is not).
     evaluation = client.get("/api/models/baseline/evaluation/?against=verdict").json()
-    assert (evaluation["n"], evaluation["accuracy"]) == (6, pytest.approx(5 / 6))
-    assert f"<td class=\"num\">{5 / 6:.3f}</td>" in section
+    assert (evaluation["n"], evaluation["accuracy"]) == (8, pytest.approx(7 / 8))
+    assert f"<td class=\"num\">{7 / 8:.3f}</td>" in section
     # Two heat maps, each with nine cells and its counts as a table.
     assert section.count('<rect class="cell"') == 18
     assert section.count('class="dash-table confusion-table"') == 2
