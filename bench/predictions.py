@@ -44,9 +44,9 @@ def populate(sentences):
     with connection.cursor() as cursor:
         cursor.execute(
             series + "INSERT INTO annotations_article (id, project_id, title, source, url, "
-            "language, body, content_hash, split_bucket, created_at) "
+            "final_url, author, language, body, content_hash, split_bucket, created_at) "
             "SELECT 1 + n, %s, 'Bench article ' || n, 'Bench wire', 'https://example.org/' || n, "
-            "'en', 'Body.', 'bench-' || n, n %% 100, %s FROM seq",
+            "'', '', 'en', 'Body.', 'bench-' || n, n %% 100, %s FROM seq",
             [articles - 1, project.pk, now],
         )
         cursor.execute(
