@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0016_claim_memory'),
+        ('annotations', '0017_save_annotation_inlined'),
     ]
 
     operations = [
