@@ -211,11 +211,12 @@ def test_a_replica_further_behind_than_max_lag_is_not_read(replica, exporter, mo
 @POSTGRES_ONLY
 @pytest.mark.django_db(transaction=True, databases=["default", "replica"])
 def test_a_replica_failing_as_the_export_starts_moves_it_to_the_primary(replica, settings):
+    import psycopg
+
     from annotations.exporting import ExportFilters
 
     replica()
-
-    import psycopg
+    running = export_source.slots.held  # exports other tests left unread and still hold
 
     def chunks_of(filters):
         if filters.database == "replica":  # as psycopg's COPY raises it, unwrapped by Django
@@ -228,7 +229,7 @@ def test_a_replica_failing_as_the_export_starts_moves_it_to_the_primary(replica,
     settings.EXPORT_FALLBACK_TO_PRIMARY = False
     with pytest.raises(export_source.ExportUnavailable, match="failed as the export started"):
         export_source.open_export(ExportFilters(), chunks_of)
-    assert export_source.slots.held == 0
+    assert export_source.slots.held == running
 
 
 def test_max_lag_must_be_a_number_of_seconds(exporter):
