@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,7 +18,7 @@ from .annotating import (
     delete_annotation,
     save_annotation,
 )
-from .export_source import ExportUnavailable, open_export
+from .export_source import ExportUnavailable, open_export, streamed_response
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
 from .importing import InvalidArticle, InvalidRecords, import_records, parse_records
 from .languages import (
@@ -204,11 +203,9 @@ def export_sentences(modeladmin, request, queryset):
     except ExportUnavailable as refusal:
         modeladmin.message_user(request, str(refusal), level=messages.ERROR)
         return None
-    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES["jsonl"])
-    response["Content-Disposition"] = 'attachment; filename="sentences.jsonl"'
-    for name, value in source.headers().items():
-        response[name] = value
-    return response
+    return streamed_response(
+        chunks, source, content_type=CONTENT_TYPES["jsonl"], filename="sentences.jsonl"
+    )
 
 
 class ArticleForm(forms.ModelForm):

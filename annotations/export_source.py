@@ -14,6 +14,7 @@ from datetime import datetime
 import psycopg
 from django.conf import settings
 from django.db import DatabaseError, connections
+from django.http import StreamingHttpResponse
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +197,17 @@ def _started(chunks_of, filters, source):
     chunks = _bounded(chunks_of(dataclasses.replace(filters, database=source.alias)),
                       source.alias)
     return next(chunks, None), chunks
+
+
+def streamed_response(chunks, source, *, content_type, filename=None):
+    """The HTTP answer of an open export: its chunks (an attachment when named), with the
+    headers that say which database it read and how fresh that was."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    for name, value in source.headers().items():
+        response[name] = value
+    return response
 
 
 def _bounded(chunks, alias):

@@ -2,7 +2,7 @@ import json
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -29,7 +29,7 @@ from ..adjudicating import clear_verdict, set_verdict
 from ..annotating import SentenceNotFound, delete_annotation, save_label
 from ..claimreview import claim_reviews
 from ..evaluation import EvaluationFilters, evaluate
-from ..export_source import ExportUnavailable, open_export
+from ..export_source import ExportUnavailable, open_export, streamed_response
 from ..exporting import CONTENT_TYPES, gather, stream_export
 from ..importing import import_article
 from ..limits import sign_in_refusal
@@ -252,12 +252,7 @@ def export_response(filters, chunks_of, *, content_type, filename=None):
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(refusal.retry_after)},
         )
-    response = StreamingHttpResponse(chunks, content_type=content_type)
-    if filename:
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    for name, value in source.headers().items():
-        response[name] = value
-    return response
+    return streamed_response(chunks, source, content_type=content_type, filename=filename)
 
 
 def _export_schema(row, description):
