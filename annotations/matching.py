@@ -14,7 +14,6 @@ decides, in Python, so that both databases give the same answers.
 import re
 import unicodedata
 from dataclasses import dataclass
-from itertools import combinations
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
@@ -239,19 +238,19 @@ def _pool(articles):
 # ---- PostgreSQL: candidates from the claim memory -------------------------------------------
 
 TSQUERY_WORD = re.compile(r"[^\W_]+(?:[.,]\d+)*")
-# Words of a text that go into the full-text query: the rarest-looking ones (numbers,
-# names, long words) first; a query with every word of a long sentence costs more to run
-# and finds no better candidates.
-TSQUERY_WORDS = 8
+# The full-text query asks for two words in common among this many of the text's words:
+# the weightiest (numbers, names, long words), those held by more than COMMON_CLAIMS
+# claims last, the rarer first. A common word brings a large share of the memory for every
+# claim to rank; the others bring few rows and the restated claims (tests/test_matching.py,
+# bench/matches.py, docs/benchmarks.md).
+TSQUERY_WORDS = 5
+COMMON_CLAIMS = 100
 
 
-def _tsquery_text(text):
-    """A to_tsquery text for the claims that share two of the weightiest words of `text`
-    (as `score` asks two terms in common): every pair, each pair a `&`, joined by `|`; the
-    word alone when there is only one. Only letters, digits and decimal points reach it.
-
-    Pairs keep the search selective: a claim sharing one common word with the text is
-    never read, where any of the words alone would bring a large share of the memory."""
+def _query_words(text):
+    """The words of `text` that may go into the full-text query, as PostgreSQL's `simple`
+    configuration writes them, weightiest first (numbers, names, long words), each once:
+    letters, digits and decimal points only, joined by spaces."""
     weights = terms(text)
     words, seen = [], set()
     for match in TSQUERY_WORD.finditer(unicodedata.normalize("NFKC", text)):
@@ -262,21 +261,24 @@ def _tsquery_text(text):
             seen.add(word)
             words.append((weights[key], len(words), word))
     words.sort(key=lambda item: (-item[0], item[1]))
-    chosen = [word for _, _, word in words[:TSQUERY_WORDS]]
-    if len(chosen) < 2:
-        return "".join(chosen)
-    return " | ".join(f"({a} & {b})" for a, b in combinations(chosen, 2))
+    return " ".join(word for _, _, word in words)
 
 
 def _memory_candidates(queries, articles, *, search=False):
     """{key: [(id, text, article id)]}: for each (key, text, language, excluded article id)
     of `queries`, the claims in memory among `articles` (a queryset) that share rare words
     or trigrams with the text, at most CANDIDATES, likeliest first. One query for all."""
-    queries = [(key, text, language or "", _tsquery_text(text), exclude)
+    queries = [(key, text, language or "", _query_words(text), exclude)
                for key, text, language, exclude in queries]
     if not queries:
         return {}
     articles_sql, articles_params = articles.order_by().values("pk").query.sql_with_params()
+    # How many claims hold each word, as ANALYZE (autovacuum) samples the memory: PostgreSQL
+    # lists the most common words of the vectors with the share of the claims holding
+    # each; a word not listed is rarer than any listed, and before the first ANALYZE every
+    # word is. The query: every pair of the chosen words, each pair a `&`, joined by `|`
+    # (as `score` asks two terms in common); the word alone when there is only one.
+    #
     # Two words in common, in the text's language configuration (the GIN index of the
     # vectors); a search also takes the claims that hold what was typed, typos and all
     # (pg_trgm's `<%` on the GIN trigram index: the two scans joined by a bitmap OR). A
@@ -285,13 +287,43 @@ def _memory_candidates(queries, articles, *, search=False):
         search
     ) else ("", "")
     sql = f"""
+        WITH common AS MATERIALIZED (
+            SELECT e.word, e.share * t.reltuples AS claims
+            FROM pg_stats s, unnest(s.most_common_elems::text::text[],
+                                    s.most_common_elem_freqs) AS e(word, share),
+                 pg_class t
+            WHERE s.schemaname = current_schema() AND s.attname = 'search_vector'
+              AND s.tablename = 'annotations_claimmemory' AND e.word IS NOT NULL
+              AND t.oid = 'annotations_claimmemory'::regclass
+        ), src AS MATERIALIZED (
+            SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[])
+                AS src(key, text, language, words, exclude)
+        ), rarest AS MATERIALIZED (
+            SELECT key, word, rank FROM (
+                SELECT src.key, w.word, row_number() OVER (
+                    PARTITION BY src.key
+                    ORDER BY CASE WHEN common.claims > %s THEN common.claims ELSE 0 END, w.n
+                ) AS rank
+                FROM src
+                CROSS JOIN unnest(string_to_array(src.words, ' ')) WITH ORDINALITY AS w(word, n)
+                LEFT JOIN common ON common.word = w.word
+            ) ranked
+            WHERE rank <= %s
+        ), queries AS (
+            SELECT src.*, coalesce(
+                (SELECT string_agg(format('(%%s & %%s)', a.word, b.word), ' | ')
+                 FROM rarest a JOIN rarest b ON b.key = a.key AND b.rank > a.rank
+                 WHERE a.key = src.key),
+                (SELECT word FROM rarest WHERE key = src.key AND rank = 1), ''
+            ) AS tsquery
+            FROM src
+        )
         SELECT src.key, c.sentence_id, c.text, c.article_id
-        FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::bigint[])
-             AS src(key, text, language, words, exclude)
+        FROM queries src
         CROSS JOIN LATERAL (
             SELECT m.sentence_id, m.text, m.article_id
             FROM annotations_claimmemory m,
-                 to_tsquery(factcheck_ts_config(src.language), src.words) AS q
+                 to_tsquery(factcheck_ts_config(src.language), src.tsquery) AS q
             WHERE (m.search_vector @@ q {trigrams})
               AND m.article_id <> src.exclude
               AND m.article_id IN ({articles_sql})
@@ -300,8 +332,7 @@ def _memory_candidates(queries, articles, *, search=False):
         ) c
     """
     columns = [list(column) for column in zip(*queries, strict=True)]
-    params = [columns[0], columns[1], columns[2], columns[3], columns[4],
-              *articles_params, CANDIDATES]
+    params = [*columns, COMMON_CLAIMS, TSQUERY_WORDS, *articles_params, CANDIDATES]
     found = {key: [] for key, *_ in queries}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

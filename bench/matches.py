@@ -21,6 +21,7 @@ import random
 import statistics
 import time
 from itertools import accumulate
+from pathlib import Path
 
 os.environ.setdefault("BENCH_DATABASE", "factcheck_bench_matches")
 
@@ -144,11 +145,30 @@ def build(writer, sentences, checked_every):
     return texts, remembered, refreshed
 
 
+def backend_cpu():
+    """CPU seconds the database backend of Django's connection has used, where the server
+    runs on this machine (None elsewhere): with the app's own CPU time, the cost of a
+    request whatever else loads the machine."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    try:
+        fields = Path(f"/proc/{connection.connection.info.backend_pid}/stat").read_text()
+    except OSError:
+        return None
+    utime, stime = fields.rsplit(")", 1)[1].split()[11:13]
+    return (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(client, paths):
+    """Fetch `paths`; print the candidate query's own times and the CPU a request took;
+    return the median, 95th percentile and maximum (ms), the most queries a request made,
+    and the answers."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     samples, answers, queries, candidates = [], [], 0, []
+    app, database = time.process_time(), backend_cpu()
     for path in paths:
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as captured:
@@ -158,6 +178,11 @@ def timed(client, paths):
         answers.append(response.json().get("results"))
         queries = max(queries, len(captured))
         candidates += [float(q["time"]) * 1000 for q in captured if "claimmemory" in q["sql"]]
+    app = (time.process_time() - app) * 1000 / len(paths)
+    cpu = f"CPU a request: app {app:.1f} ms"
+    if database is not None and (after := backend_cpu()) is not None:
+        cpu += f", database {(after - database) * 1000 / len(paths):.1f} ms"
+    print(f"  {cpu}", flush=True)
     ordered = sorted(samples)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
     if candidates:

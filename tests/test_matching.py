@@ -71,12 +71,21 @@ def test_every_restated_claim_finds_its_check_and_no_unrelated_sentence_does(des
 
 
 @pytest.mark.django_db
-def test_postgresql_index_gives_the_portable_answers(desk, monkeypatch):
+@pytest.mark.parametrize("analyzed", [False, True], ids=["no statistics", "analyzed"])
+def test_postgresql_index_gives_the_portable_answers(desk, monkeypatch, analyzed):
     """Where the claim memory exists, its candidates lead to the same matches, in the same
-    order and with the same scores, as scoring every checked sentence."""
+    order and with the same scores, as scoring every checked sentence: before PostgreSQL
+    has sampled the memory (every word as rare as any) and after (the rarest words)."""
     if connection.vendor != "postgresql":
         pytest.skip("the claim memory is on PostgreSQL")
     _, later = desk
+    if analyzed:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE annotations_claimmemory")
+            cursor.execute("SELECT most_common_elems IS NOT NULL FROM pg_stats "
+                           "WHERE tablename = 'annotations_claimmemory'"
+                           " AND attname = 'search_vector'")
+            assert cursor.fetchone() == (True,)
     articles = Article.objects.all()
     searches = [*EXPECTED, "Heathrow", "unemployment March", "Russia controls 20% of Ukraine",
                 "Kushner", "rainforest kilometres", "Tesla cars"]
