@@ -10,9 +10,11 @@ N / 10 are checked. Then imports one article of probe sentences: half restate a 
 sentence (words dropped, replaced and moved), half are new. A reviewer labels every probe,
 and each probe's matches are fetched as that reviewer through Django's test client
 (server time, no network). Prints the import time, the median, 95th percentile and
-maximum of the matches, their queries, the recall on the restated probes and the false
-matches of the new ones; then the same timings for /api/checks/ with a few words of a
-checked sentence. --explain prints the plan of one candidate query.
+maximum of the matches, their queries, the CPU a request took (app and database backend:
+what load on the machine does not inflate much), the same for a baseline API request on
+each probe, the recall on the restated probes and the false matches of the new ones; then
+the same for /api/checks/ with a few words of a checked sentence. --explain prints the plan
+of one candidate query.
 """
 
 import argparse
