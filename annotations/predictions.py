@@ -2,9 +2,9 @@
 article (id or url) and the offsets of the exported data; checked whole, stored all or
 nothing, replacing that model's earlier predictions for the same sentences.
 
-Checking reads the sentences in chunks (a few queries per 10,000 predictions); storing is
-one COPY into a temporary table and one INSERT ... ON CONFLICT on PostgreSQL, which also
-counts what changed (docs/benchmarks.md, Predictions).
+On PostgreSQL the records checked in Python go by one COPY into a temporary table, one join
+finds their sentences, one INSERT ... ON CONFLICT stores them and counts what changed
+(docs/benchmarks.md, Predictions). Elsewhere the sentences are read in chunks.
 """
 
 import json
@@ -86,10 +86,25 @@ class _Silent:
         pass
 
 
+class Records:
+    """The values read from a file, and where each one was ("line 3", "item 3"): formatted
+    only for the bad ones, as a million of them cost seconds."""
+
+    def __init__(self, values, *, unit, numbers=None):
+        self.values = values
+        self.unit = unit
+        self.numbers = numbers  # each value's line; None: 1, 2, 3...
+
+    def __len__(self):
+        return len(self.values)
+
+    def where(self, index):
+        return f"{self.unit} {index + 1 if self.numbers is None else self.numbers[index]}"
+
+
 def read_records(data):
-    """[(where, value)] from JSONL (one JSON value a line; blank lines skipped) or a JSON
-    list, as bytes or text. `where` is "line N" or "item N". Raise InvalidPredictions for
-    text that is neither."""
+    """Records from JSONL (one JSON value a line; blank lines skipped) or a JSON list, as
+    bytes or text. Raise InvalidPredictions for text that is neither."""
     if isinstance(data, bytes | bytearray | memoryview):
         try:
             data = bytes(data).decode("utf-8")
@@ -102,27 +117,26 @@ def read_records(data):
             items = json.loads(data)
         except ValueError as error:
             raise InvalidPredictions([f"the JSON list is not valid JSON: {error}"]) from None
-        return [(f"item {i}", item) for i, item in enumerate(items, 1)]
-    lines = [(number, line) for number, line in enumerate(data.splitlines(), 1)
-             if line.strip()]
+        return Records(items, unit="item")
+    lines, numbers = data.splitlines(), None
+    if not all(line.strip() for line in lines):
+        numbers = [number for number, line in enumerate(lines, 1) if line.strip()]
+        lines = [line for line in lines if line.strip()]
     try:
         # The lines as one array: a single call into the JSON parser, several times faster
         # than a call a line. Any line that is not one JSON value spoils it: then line by
         # line, to name each.
-        values = json.loads("[" + ",".join(line for _, line in lines) + "]")
+        values = json.loads("[" + ",".join(lines) + "]")
     except ValueError:
         values = None
-    if values is not None and len(values) == len(lines):
-        return [(f"line {number}", value)
-                for (number, _), value in zip(lines, values, strict=True)]
-    records = []
-    for number, line in lines:
-        try:
-            value = json.loads(line)
-        except ValueError as error:
-            value = _NotJSON(f"not valid JSON ({error})")
-        records.append((f"line {number}", value))
-    return records
+    if values is None or len(values) != len(lines):
+        values = []
+        for line in lines:
+            try:
+                values.append(json.loads(line))
+            except ValueError as error:
+                values.append(_NotJSON(f"not valid JSON ({error})"))
+    return Records(values, unit="line", numbers=numbers)
 
 
 class _NotJSON(str):
@@ -172,41 +186,37 @@ def _chunks(items, size=CHUNK):
         yield items[i:i + size]
 
 
-def _rows_where(queryset, fields, column, values, kind="bigint"):
-    """The rows (tuples of `fields`) of `queryset` whose field `column` (one of the fields)
-    is one of `values`. On PostgreSQL one array parameter a chunk of 100,000:
-    ten thousand placeholders a query cost more to write and parse than to run."""
-    values = list(values)
-    if connection.vendor != "postgresql":
-        for chunk in _chunks(values, 2000):
-            yield from queryset.filter(**{f"{column}__in": chunk}).values_list(*fields)
-        return
-    inner, params = queryset.order_by().values_list(*fields).query.sql_with_params()
-    with connection.cursor() as cursor:
-        for chunk in _chunks(values, 100_000):
-            cursor.execute(
-                f'SELECT * FROM ({inner}) AS t WHERE t."{column}" = ANY(%s::{kind}[])',
-                [*params, chunk],
-            )
-            yield from cursor.fetchall()
+def _rows_where(queryset, fields, column, values):
+    """The rows (tuples of `fields`) of `queryset` whose field `column` is one of `values`,
+    asked 2,000 values at a time."""
+    for chunk in _chunks(values, 2000):
+        yield from queryset.filter(**{f"{column}__in": chunk}).values_list(*fields)
+
+
+def check_records(records):
+    """([(index, reference, label, score)], {index: problem}) for `records`
+    (Records): what each names and says, and what is wrong with the others."""
+    problems, checked = {}, []
+    for index, value in enumerate(records.values):
+        try:
+            checked.append((index, *_check(value)))
+        except ValueError as error:
+            problems[index] = f"{records.where(index)}: {error}"
+    return checked, problems
 
 
 def resolve(records, *, projects=None, progress=_no_progress):
-    """[(sentence_id, label, score)] for `records` (read_records'), or InvalidPredictions
-    naming every bad one. `projects`: the projects whose sentences may be named (None: all);
-    any other sentence is unknown."""
+    """[(sentence_id, label, score)] for `records` (Records), or InvalidPredictions
+    naming every bad one; the portable way (PostgreSQL's is `_resolve_postgresql`).
+    `projects`: the projects whose sentences may be named (None: all); any other sentence
+    is unknown."""
     articles, sentences = Article.objects.all(), Sentence.objects.all()
     if projects is not None:
         articles = articles.filter(project__in=projects)
         sentences = sentences.filter(article__in=articles)
 
-    problems, checked = {}, []
     with progress("check", len(records)) as bar:
-        for index, (where, value) in enumerate(records):
-            try:
-                checked.append((index, *_check(value)))
-            except ValueError as error:
-                problems[index] = f"{where}: {error}"
+        checked, problems = check_records(records)
         bar.update(len(records) // 2)
 
         by_id = {ref[1] for _, ref, _, _ in checked if ref[0] == "id"}
@@ -215,7 +225,7 @@ def resolve(records, *, projects=None, progress=_no_progress):
         urls = {ref[1] for _, ref, _, _ in checked
                 if ref[0] == "article" and isinstance(ref[1], str)}
         by_url = {}
-        for url, pk in _rows_where(articles, ["url", "pk"], "url", urls, "text"):
+        for url, pk in _rows_where(articles, ["url", "pk"], "url", urls):
             by_url.setdefault(url, []).append(pk)
         article_ids = {ref[1] for _, ref, _, _ in checked if ref[0] == "article"
                        and not isinstance(ref[1], str)}
@@ -230,7 +240,7 @@ def resolve(records, *, projects=None, progress=_no_progress):
 
         rows, first = [], {}
         for index, ref, label, score in checked:
-            where = records[index][0]
+            where = records.where(index)
             if ref[0] == "id":
                 sentence = ref[1] if ref[1] in known_ids else None
                 if sentence is None:
@@ -281,23 +291,32 @@ def import_predictions(*, model, data, description=None, projects=None,
     records = read_records(data)
     if not records:
         raise InvalidPredictions(["no predictions: the file is empty"])
-    rows = resolve(records, projects=projects, progress=progress)
+    postgres = connection.vendor == "postgresql"
+    if not postgres:
+        rows = resolve(records, projects=projects, progress=progress)
     with transaction.atomic():
+        if postgres:
+            # The sentences are found by a join in the database, into a temporary table
+            # the upsert then reads: a million predictions never travel back to Python.
+            total = _resolve_postgresql(records, projects=projects, progress=progress)
         target, created = PredictionModel.objects.get_or_create(
             name=model, defaults={"description": description or ""}
         )
         if description is not None and not created and target.description != description:
             target.description = description
             target.save(update_fields=["description"])
-        with progress("store", len(rows)) as bar:
-            if connection.vendor == "postgresql":
-                new, changed = _store_postgresql(target, rows)
-            else:
+        if postgres:
+            with progress("store", total) as bar:
+                new, changed = _upsert_postgresql(target)
+                bar.update(total)
+        else:
+            total = len(rows)
+            with progress("store", total) as bar:
                 new, changed = _store_portable(target, rows)
-            bar.update(len(rows))
+                bar.update(total)
     return ImportResult(
-        model=target, model_created=created, total=len(rows), created=new, changed=changed,
-        unchanged=len(rows) - new - changed,
+        model=target, model_created=created, total=total, created=new, changed=changed,
+        unchanged=total - new - changed,
     )
 
 
@@ -323,26 +342,132 @@ def _store_portable(model, rows):
     return len(new), len(changed)
 
 
-def _store_postgresql(model, rows):
-    """COPY the rows into a temporary table, then one upsert that leaves equal rows alone
-    and tells inserted (xmax 0) from updated rows."""
+def _scope_sql(projects, column):
+    """SQL limiting `column` (an article id) to the articles of `projects`, and its
+    parameters; nothing when every project is open."""
+    if projects is None:
+        return "", []
+    inner, params = (
+        Article.objects.filter(project__in=projects).order_by().values("pk")
+        .query.sql_with_params()
+    )
+    return f" AND {column} IN ({inner})", list(params)
+
+
+def _resolve_postgresql(records, *, projects, progress):
+    """Check `records` (Records) and find their sentences: the records checked in
+    Python are copied into a temporary table and joined with the sentences (by id, or by
+    article id or url with the offsets) into the temporary table resolved_predictions
+    (sentence_id, label, score), dropped at commit. Raise InvalidPredictions naming every
+    bad record, with the same messages as `resolve`; return how many there are."""
+    sentence, article = Sentence._meta.db_table, Article._meta.db_table
+    with progress("check", len(records)) as bar, connection.cursor() as cursor:
+        checked, problems = check_records(records)
+        bar.update(len(records) // 2)
+        # Dropped at commit, or by the upsert when the caller's transaction goes on.
+        cursor.execute("DROP TABLE IF EXISTS incoming_predictions, resolved_predictions")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE incoming_predictions (index integer, sentence_id bigint, "
+            "article_id bigint, url text, start integer, \"end\" integer, label varchar(16), "
+            "score double precision) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY incoming_predictions FROM STDIN") as copy:
+            for index, ref, label, score in checked:
+                score = None if score is None else float(score)
+                if ref[0] == "id":
+                    copy.write_row((index, ref[1], None, None, None, None, label, score))
+                elif isinstance(ref[1], str):
+                    copy.write_row((index, None, None, ref[1], ref[2], ref[3], label, score))
+                else:
+                    copy.write_row((index, None, ref[1], None, ref[2], ref[3], label, score))
+        cursor.execute("ANALYZE incoming_predictions")
+        by_id, by_id_params = _scope_sql(projects, "s.article_id")
+        by_url, by_url_params = _scope_sql(projects, "a.id")
+        known, known_params = _scope_sql(projects, "a.id")
+        # Two joins, one for each way of naming a sentence: in one join the records named
+        # by id would bring half a million NULL keys to the join by offsets, all in one
+        # hash bucket, which PostgreSQL cannot split and keeps in memory.
+        # An article named by url is found when exactly one article (the caller may see)
+        # has that url; `urls.n` tells none from several.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE resolved_predictions ON COMMIT DROP AS
+            SELECT i.index, i.sentence_id AS asked, NULL::bigint AS article, NULL AS url,
+                   NULL::bigint AS url_articles, NULL::integer AS start,
+                   NULL::integer AS "end", i.label, i.score, NULL::boolean AS known_article,
+                   s.id AS sentence_id
+            FROM incoming_predictions i
+            LEFT JOIN {sentence} s ON s.id = i.sentence_id {by_id}
+            WHERE i.sentence_id IS NOT NULL
+            UNION ALL
+            SELECT named.index, NULL, named.article, named.url, named.url_articles,
+                   named.start, named."end", named.label, named.score,
+                   a.id IS NOT NULL, s.id
+            FROM (
+                SELECT i.*, urls.n AS url_articles,
+                       CASE WHEN i.url IS NULL THEN i.article_id WHEN urls.n = 1 THEN urls.id
+                       END AS article
+                FROM incoming_predictions i
+                LEFT JOIN (
+                    SELECT a.url, min(a.id) AS id, count(*) AS n FROM {article} a
+                    WHERE a.url IN (SELECT url FROM incoming_predictions
+                                    WHERE url IS NOT NULL) {by_url}
+                    GROUP BY a.url
+                ) urls ON urls.url = i.url
+                WHERE i.sentence_id IS NULL
+            ) named
+            LEFT JOIN {article} a ON a.id = named.article {known}
+            LEFT JOIN {sentence} s ON s.article_id = a.id AND s.start = named.start
+                                  AND s."end" = named."end"
+            """,
+            [*by_id_params, *by_url_params, *known_params],
+        )
+        cursor.execute(
+            "SELECT index, asked, article, url, url_articles, start, \"end\", known_article "
+            "FROM resolved_predictions WHERE sentence_id IS NULL"
+        )
+        for index, asked, article_id, url, url_articles, start, end, known_article in cursor:
+            where = records.where(index)
+            if asked is not None:
+                problems[index] = f"{where}: unknown sentence {asked}"
+            elif url is not None and url_articles is None:
+                problems[index] = f"{where}: no article has the url {url!r}"
+            elif url is not None and url_articles > 1:
+                problems[index] = (f"{where}: {url_articles} articles have the url {url!r}; "
+                                   "give article_id")
+            elif not known_article:
+                problems[index] = f"{where}: unknown article {article_id}"
+            else:
+                problems[index] = (
+                    f"{where}: no sentence of article {article_id} spans {start}-{end} "
+                    "(start and end must be a sentence's offsets, as exported)"
+                )
+        cursor.execute(
+            "SELECT array_agg(index ORDER BY index), sentence_id FROM resolved_predictions "
+            "WHERE sentence_id IS NOT NULL GROUP BY sentence_id HAVING count(*) > 1"
+        )
+        for indexes, sentence_id in cursor.fetchall():
+            first = records.where(indexes[0])
+            for index in indexes[1:]:
+                problems[index] = (f"{records.where(index)}: sentence {sentence_id} is predicted "
+                                   f"twice (first on {first})")
+        bar.update(len(records) - len(records) // 2)
+    if problems:
+        raise InvalidPredictions([problems[i] for i in sorted(problems)])
+    return len(checked)
+
+
+def _upsert_postgresql(model):
+    """One upsert from resolved_predictions that leaves equal rows alone and tells inserted
+    (xmax 0) from updated rows: (new, changed)."""
     table = connection.ops.quote_name(Prediction._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS incoming_predictions")
-        cursor.execute(
-            "CREATE TEMPORARY TABLE incoming_predictions "
-            "(sentence_id bigint, label varchar(16), score double precision)"
-        )
-        with cursor.cursor.copy(
-            "COPY incoming_predictions (sentence_id, label, score) FROM STDIN"
-        ) as copy:
-            for row in rows:
-                copy.write_row(row)
         cursor.execute(
             f"""
             WITH upserted AS (
                 INSERT INTO {table} (model_id, sentence_id, label, score)
-                SELECT %s, sentence_id, label, score FROM incoming_predictions
+                SELECT %s, sentence_id, label, score FROM resolved_predictions
                 ON CONFLICT (model_id, sentence_id) DO UPDATE
                     SET label = EXCLUDED.label, score = EXCLUDED.score
                     WHERE {table}.label IS DISTINCT FROM EXCLUDED.label
@@ -355,7 +480,7 @@ def _store_postgresql(model, rows):
             [model.pk],
         )
         new, changed = cursor.fetchone()
-        cursor.execute("DROP TABLE incoming_predictions")
+        cursor.execute("DROP TABLE incoming_predictions, resolved_predictions")
     return new, changed
 
 

@@ -11,8 +11,10 @@ and against the majority, and the dashboard's Models section.
 """
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import random
 import sys
 import tempfile
@@ -23,17 +25,18 @@ from throwaway import throwaway_database
 
 SENTENCES_PER_ARTICLE = 30
 LABELS = ("verified", "disputed", "unclear")
+CLAIM_TRIGGERS = ("annotations_sentence", "annotations_verdict")
 
 
 def populate(sentences):
     """Articles, sentences (spans 20 code points apart), two reviewers' labels on each
     sentence and a verdict on every other one, set-wise in SQL both databases speak."""
     from django.contrib.auth.models import User
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
 
-    from annotations.counts import rebuild
-    from annotations.models import Project
+    from annotations.counts import DERIVED, PROJECT
+    from annotations.models import Article, Project
 
     project = Project.objects.get(slug="default")
     reviewers = [User.objects.create(username=f"bench{i}").pk for i in range(2)]
@@ -41,7 +44,14 @@ def populate(sentences):
     articles = -(-sentences // SENTENCES_PER_ARTICLE)
     now = timezone.now()
     series = "WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < %s) "
+    # On PostgreSQL triggers keep the claim memory (matching.py) in step with verdicts and
+    # label counts, a row at a time: behind them, a million sentences take the better part
+    # of an hour. The predictions never read that memory: it is left empty here.
+    postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
+        if postgres:
+            for table in CLAIM_TRIGGERS:
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
         cursor.execute(
             series + "INSERT INTO annotations_article (id, project_id, title, source, url, "
             "final_url, author, language, body, content_hash, split_bucket, created_at) "
@@ -74,7 +84,17 @@ def populate(sentences):
             "WHERE id %% 2 = 0",
             [judge, now],
         )
-    rebuild()
+    # Every derived count built from the labels just loaded; counts.rebuild() would also
+    # read every label into Python to report the drift, a quarter of an hour here.
+    with transaction.atomic():
+        for derived in DERIVED:
+            derived.rebuild(Project.objects.all() if derived.per == PROJECT
+                            else Article.objects.all())
+    with connection.cursor() as cursor:
+        if postgres:
+            for table in CLAIM_TRIGGERS:
+                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        cursor.execute("ANALYZE")
 
 
 def predictions_file(path, sentences, changed_every=0, seed=1):
@@ -98,11 +118,16 @@ def predictions_file(path, sentences, changed_every=0, seed=1):
             out.write(json.dumps(row) + "\n")
 
 
-def timed(label, work):
-    started = time.perf_counter()
-    result = work()
-    elapsed = time.perf_counter() - started
-    print(f"{label:<44} {elapsed:8.1f} s", flush=True)
+def timed(label, work, profile=False):
+    """Run work(), print the wall-clock and CPU seconds it took (CPU: this process only,
+    the database's share is the difference); with `profile`, where the time went."""
+    profiler = cProfile.Profile() if profile else None
+    started, cpu = time.perf_counter(), time.process_time()
+    result = profiler.runcall(work) if profile else work()
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(f"{label:<44} {elapsed:8.2f} s  (CPU here {cpu:.2f} s)", flush=True)
+    if profile:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     return result, elapsed
 
 
@@ -110,10 +135,14 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("database", choices=["postgres", "sqlite"])
     parser.add_argument("--predictions", type=int, default=1_000_000)
+    parser.add_argument("--profile", action="store_true",
+                        help="run the first import and the evaluations under cProfile and "
+                        "print where their time went")
     options = parser.parse_args()
     n = options.predictions
     with throwaway_database(options.database), tempfile.TemporaryDirectory() as folder:
         from django.core.management import call_command
+        from django.db import connection
 
         from annotations.evaluation import evaluate, models_section
         from annotations.models import PredictionModel
@@ -132,16 +161,34 @@ def main():
 
         for title, path in (("import, all new", first), ("import again, nothing changes", first),
                             ("import, every tenth changed", again)):
-            message, _ = timed(title, lambda path=path: run(path))
+            message, _ = timed(title, lambda path=path: run(path),
+                               options.profile and path == first and "new" in title)
             print(f"  {message}")
         model = PredictionModel.objects.get(name="bench")
         for against in ("verdict", "majority"):
             answer, _ = timed(f"evaluate against the {against}",
-                              lambda against=against: evaluate(model, against=against))
+                              lambda against=against: evaluate(model, against=against),
+                              options.profile)
             print(f"  n {answer['n']:,}, accuracy {answer['accuracy']:.3f}, "
                   f"macro-F1 {answer['macro_f1']:.3f}, kappa {answer['kappa']:.3f}, "
                   f"reviewers' accuracy {answer['human']['accuracy']:.3f}")
         timed("dashboard Models section (both references)", models_section)
+        if options.profile and connection.vendor == "postgresql":
+            explain(lambda: evaluate(model, against="verdict"))
+
+
+def explain(work):
+    """Print the plan of every query `work` runs, as PostgreSQL ran it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        work()
+    with connection.cursor() as cursor:
+        for query in captured.captured_queries:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+            print(query["sql"][:300], "...")
+            print("\n".join(row[0] for row in cursor.fetchall()), "\n", flush=True)
 
 
 if __name__ == "__main__":
