@@ -460,14 +460,19 @@ def _resolve_postgresql(records, *, projects, progress):
 
 def _upsert_postgresql(model):
     """One upsert from resolved_predictions that leaves equal rows alone and tells inserted
-    (xmax 0) from updated rows: (new, changed)."""
+    (xmax 0) from updated rows: (new, changed). The join leaves the equal rows out before
+    the upsert, which would lock each (a write per row) even where it changes nothing; the
+    ON CONFLICT clause still settles a concurrent import's rows."""
     table = connection.ops.quote_name(Prediction._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             WITH upserted AS (
                 INSERT INTO {table} (model_id, sentence_id, label, score)
-                SELECT %s, sentence_id, label, score FROM resolved_predictions
+                SELECT %s, r.sentence_id, r.label, r.score FROM resolved_predictions r
+                LEFT JOIN {table} p ON p.model_id = %s AND p.sentence_id = r.sentence_id
+                WHERE p.id IS NULL OR p.label IS DISTINCT FROM r.label
+                   OR p.score IS DISTINCT FROM r.score
                 ON CONFLICT (model_id, sentence_id) DO UPDATE
                     SET label = EXCLUDED.label, score = EXCLUDED.score
                     WHERE {table}.label IS DISTINCT FROM EXCLUDED.label
@@ -477,7 +482,7 @@ def _upsert_postgresql(model):
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)
             FROM upserted
             """,
-            [model.pk],
+            [model.pk, model.pk],
         )
         new, changed = cursor.fetchone()
         cursor.execute("DROP TABLE incoming_predictions, resolved_predictions")
