@@ -1,13 +1,14 @@
 """Importing a model's predictions, and evaluating it, at a million sentences.
 
-    .venv/bin/python bench/predictions.py postgres|sqlite [--predictions 1000000]
+    .venv/bin/python bench/predictions.py postgres|sqlite [--predictions 1000000] [--profile]
 
 Builds N sentences (30 an article, two reviewers' labels on each, a verdict on every other
 one) in a throwaway database, writes a JSONL file of N predictions (half naming the
 sentence by id, half by article id and offsets, a score on each), and times:
 `manage.py import_predictions` of it (new predictions), the same file again (nothing
 changes), a file with every tenth label changed, then `evaluate()` against the verdicts
-and against the majority, and the dashboard's Models section.
+and against the majority, and the dashboard's Models section. `--profile` adds where the
+first import's and the evaluations' time went (cProfile) and the evaluation's query plans.
 """
 
 import argparse
