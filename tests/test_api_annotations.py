@@ -136,3 +136,71 @@ def test_annotation_history_records_who_changed_what(alice, sentence):
     save_annotation(sentence=sentence, reviewer=alice, label="disputed", note="no", version=1)
     rows = Annotation.history.order_by("history_date").values_list("label", "note", "version")
     assert list(rows) == [("verified", "", 1), ("disputed", "no", 2)]
+
+
+LINK = "https://example.org/a"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"label": "verified"},
+        {"label": "disputed", "note": "Figures differ.", "evidence": [LINK], "version": 3},
+        {"label": "unclear", "note": "", "evidence": [], "version": None},
+        {"label": "verified", "version": 0},
+        {"label": "verified", "evidence": [f"  {LINK}\t"]},  # links are trimmed
+        {"label": "verified", "note": "  kept as written  "},
+        {"label": "verified", "note": "x" * 10_000, "evidence": [LINK] * 20},
+        {"label": "verified", "evidence": ["x" * 2000]},
+        # Each of these goes through the serializer, for its answer or its error.
+        {"label": "verified", "evidence": ["x" * 1999 + "  "]},
+        {"label": "verified", "evidence": ["x" * 2001]},
+        {"label": "verified", "evidence": [" "]},
+        {"label": "verified", "evidence": [""]},
+        {"label": "verified", "evidence": [7]},
+        {"label": "verified", "evidence": [None]},
+        {"label": "verified", "evidence": None},
+        {"label": "verified", "evidence": LINK},
+        {"label": "verified", "evidence": [LINK] * 21},
+        {"label": "verified", "evidence": ["a\x00b"]},
+        {"label": "verified", "note": "a\x00b"},
+        {"label": "verified", "note": "\ud800"},
+        {"label": "verified", "note": None},
+        {"label": "verified", "note": 12},
+        {"label": "verified", "note": "x" * 10_001},
+        {"label": "verified", "version": -1},
+        {"label": "verified", "version": True},
+        {"label": "verified", "version": "4"},
+        {"label": "verified", "version": 4.0},
+        {"label": "verified", "version": 4.5},
+        {"label": "verified", "reviewer": "bob"},
+        {"label": "Verified"},
+        {"label": ["verified"]},
+        {"label": None},
+        {"label": ""},
+        {"note": "no label"},
+        {},
+        [],
+        "verified",
+        None,
+    ],
+)
+def test_the_usual_annotation_input_is_read_as_the_serializer_reads_it(payload):
+    """`annotation_input` takes a well-formed body without the serializer; whatever the
+    body, its answer or its error is the serializer's."""
+    from rest_framework.exceptions import ValidationError
+
+    from annotations.api.serializers import AnnotationInputSerializer, annotation_input
+
+    def answer(read):
+        try:
+            return "valid", dict(read())
+        except ValidationError as error:
+            return "invalid", error.detail
+
+    def serializer():
+        data = AnnotationInputSerializer(data=payload)
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+    assert answer(lambda: annotation_input(payload)) == answer(serializer)

@@ -1,3 +1,4 @@
+import re
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -186,6 +187,49 @@ class AnnotationInputSerializer(StrictSerializer):
         allow_null=True,
         min_value=0,
         help_text="The version you last saw (0: none). A stale version gives 409.",
+    )
+
+
+_ANNOTATION_FIELDS = frozenset(AnnotationInputSerializer._declared_fields)
+_LABELS = frozenset(Label.values)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def annotation_input(data):
+    """AnnotationInputSerializer's validated data for `data` (a request's parsed body), or
+    its ValidationError. A body of the usual shape, a JSON object whose every field is
+    well-formed, is checked here and taken as it is: building the serializer (a deep copy
+    of its fields) and running it was a fifth of a label save's CPU time. Anything else
+    goes through the serializer, for the same answer and every error message;
+    tests/test_api_annotations.py holds the two to the same answers."""
+    if _plain_annotation(data):
+        if "evidence" in data:  # the serializer's CharField trims each link
+            return {**data, "evidence": [link.strip() for link in data["evidence"]]}
+        return dict(data)
+    serializer = AnnotationInputSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _plain_annotation(data):
+    """Whether the serializer would take `data` as it is (but for trimming the links)."""
+    if type(data) is not dict or not data.keys() <= _ANNOTATION_FIELDS:
+        return False
+    version, evidence = data.get("version"), data.get("evidence", [])
+    return (
+        type(data.get("label")) is str and data["label"] in _LABELS
+        and _plain_text(data.get("note", ""), NOTE_MAX_LENGTH)
+        and (version is None or (type(version) is int and version >= 0))
+        and type(evidence) is list and len(evidence) <= EVIDENCE_MAX_LINKS
+        and all(_plain_text(link, URL_MAX_LENGTH) and link.strip() for link in evidence)
+    )
+
+
+def _plain_text(value, max_length):
+    """Whether a CharField takes `value` as it is: text, not too long, no NUL or surrogate."""
+    return (
+        type(value) is str and len(value) <= max_length and "\x00" not in value
+        and not _SURROGATE.search(value)
     )
 
 

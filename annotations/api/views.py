@@ -166,10 +166,9 @@ class MyAnnotation(APIView):
         },
     )
     def put(self, request, pk):
-        data = serializers.AnnotationInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = serializers.annotation_input(request.data)
         try:
-            saved = save_label(sentence_id=pk, reviewer=request.user, **data.validated_data)
+            saved = save_label(sentence_id=pk, reviewer=request.user, **data)
         except SentenceNotFound:
             raise Http404 from None
         return Response(
