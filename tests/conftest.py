@@ -19,7 +19,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.db import connections
 
     default = connections.settings["default"]
-    if default["ENGINE"] == "django.db.backends.postgresql":
+    if default["ENGINE"] == "factcheck.postgresql":
         connections.settings["replica"] = {
             **default,
             "OPTIONS": {**default["OPTIONS"], "connect_timeout": 2},

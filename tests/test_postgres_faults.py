@@ -155,6 +155,42 @@ def test_an_abandoned_export_frees_its_connection():
     assert copies_running() == 0
 
 
+def terminate(pid):
+    """End the backend `pid` from another connection, as a database restart would."""
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # The signal is sent at once; the backend is gone a moment later.
+        for _ in range(100):
+            gone = other.execute(
+                "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = %s", [pid]
+            ).fetchone()[0]
+            if gone:
+                return
+            time.sleep(0.05)
+
+
+def backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]
+
+
+def test_a_connection_the_server_ended_is_replaced_before_the_next_request_uses_it():
+    pid = backend_pid()
+    terminate(pid)
+    close_old_connections()  # what each request starts with
+    assert backend_pid() != pid  # no error: a new connection
+
+
+def test_a_kept_connection_is_used_without_asking_the_server_first(monkeypatch):
+    pid = backend_pid()
+    asked = []
+    monkeypatch.setattr(connection, "is_usable", lambda: asked.append(True) or True)
+    close_old_connections()
+    assert backend_pid() == pid
+    assert asked == []  # no `SELECT 1` round trip
+
+
 def test_a_dropped_database_connection_fails_one_save_clearly_then_heals(settings):
     reviewer = make_user("rita", role="reviewer")
     sentence = make_article().sentences.first()
@@ -164,17 +200,7 @@ def test_a_dropped_database_connection_fails_one_save_clearly_then_heals(setting
 
     # Kill this connection from another one, as a database restart would.
     connection.ensure_connection()
-    pid = connection.connection.info.backend_pid
-    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
-        other.execute("SELECT pg_terminate_backend(%s)", [pid])
-        # The signal is sent at once; the backend is gone a moment later.
-        for _ in range(100):
-            gone = other.execute(
-                "SELECT count(*) = 0 FROM pg_stat_activity WHERE pid = %s", [pid]
-            ).fetchone()[0]
-            if gone:
-                break
-            time.sleep(0.05)
+    terminate(connection.connection.info.backend_pid)
 
     failed = client.put(url, {"label": "disputed", "version": 1}, format="json")
     assert failed.status_code == 503
