@@ -5,6 +5,10 @@
 -- wrk -s bench/load.lua <url> -- REVIEWERS_FILE SENTENCES_FILE
 -- REVIEWERS_FILE: "token username" a line; SENTENCES_FILE: a sentence id a line.
 -- wrk thread i takes the reviewers i, i + threads, ...: no two threads write the same label.
+-- Each thread goes through every (reviewer, sentence) pair of its own in a shuffled order
+-- (the same in every run): neighbouring requests are different reviewers on different
+-- sentences, as when many people label at once, and a pair comes round again only after
+-- every other pair of the thread, long after its previous answer.
 
 local threads = {}
 local counter = 1
@@ -26,7 +30,7 @@ local function lines(path)
 end
 
 local labels = {"verified", "disputed", "unclear"}
-local reviewers, sentences, versions = {}, {}, {}
+local reviewers, sentences, versions, order = {}, {}, {}, {}
 local next_request = 0
 
 function init(args)
@@ -41,13 +45,20 @@ function init(args)
   for _, line in ipairs(lines(args[2])) do
     table.insert(sentences, tonumber(line))
   end
+  for i = 1, #reviewers * #sentences do
+    order[i] = i - 1
+  end
+  math.randomseed(id)
+  for i = #order, 2, -1 do  -- Fisher-Yates
+    local j = math.random(i)
+    order[i], order[j] = order[j], order[i]
+  end
 end
 
 function request()
-  -- Reviewer after reviewer, then the next sentence: a pair comes round again only after
-  -- every other pair of this thread, long after its previous answer.
-  local r = reviewers[next_request % #reviewers + 1]
-  local s = sentences[math.floor(next_request / #reviewers) % #sentences + 1]
+  local pair = order[next_request % #order + 1]
+  local r = reviewers[pair % #reviewers + 1]
+  local s = sentences[math.floor(pair / #reviewers) + 1]
   next_request = next_request + 1
   local version = versions[r.name .. ":" .. s] or 0
   local body = string.format(

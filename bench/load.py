@@ -13,8 +13,10 @@ Python client saturates a core of its own on two), in three phases of `--seconds
 the same server: GET /healthz, the labels spread over every article, then every reviewer
 on one article; each request carries its reviewer's token, a sentence and the version last
 seen (load.lua), over `--connections` connections. Without wrk, the Python client runs flat
-out. Either way the run ends with `rebuild_counts --check`. Every run is bounded in time and
-sends traffic to 127.0.0.1 only. Prints requests/s, latency percentiles and errors.
+out. Each wrk phase also prints the CPU time a request cost the server's processes and the
+database's backends. Either way the run ends with `rebuild_counts --check`. Every run is
+bounded in time and sends traffic to 127.0.0.1 only. Prints requests/s, latency percentiles
+and errors.
 """
 
 import argparse
@@ -158,29 +160,88 @@ def python_client(tokens, sentence_ids, seconds, pace):
 
 
 WRK_THREADS = 2
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def wrk(name, url, script, seconds, connections, args=()):
+def cpu_seconds(pid, children=False):
+    """CPU time of process `pid` (and of its children it has waited for), 0 if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    times = fields[11:15] if children else fields[11:13]  # utime stime [cutime cstime]
+    return sum(map(int, times)) / TICKS
+
+
+class CPUMeter:
+    """CPU seconds the server (gunicorn's processes, those ended included) and the
+    database (the backends connected to the benchmark's database, sampled every 0.2 s:
+    one that ends between samples loses at most that much) spend while it runs."""
+
+    def __init__(self, server):
+        self.server, self.backends, self.stop = server, {}, threading.Event()
+
+    def __enter__(self):
+        self.app = self._app()
+        self.thread = threading.Thread(target=self._sample)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self.app = self._app() - self.app
+        self.database = sum(now - first for first, now in self.backends.values())
+
+    def _app(self):
+        children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children")
+        pids = children.read_text().split() if children.exists() else []
+        return cpu_seconds(self.server.pid, children=True) + sum(map(cpu_seconds, pids))
+
+    def _sample(self):
+        from django.db import connection
+
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = "
+                               "current_database() AND pid <> pg_backend_pid()")
+                for (pid,) in cursor.fetchall():
+                    now = cpu_seconds(pid)
+                    first, _ = self.backends.get(pid, (now, now))
+                    if now:
+                        self.backends[pid] = (first, now)
+            if self.stop.wait(0.2):
+                connection.close()
+                return
+
+
+def wrk(name, url, script, seconds, connections, args=(), *, server):
     """One wrk run; prints wrk's own report and the figures read from it (load.lua's
-    RESULT line), returns requests/s."""
+    RESULT line), and the CPU time per request of the server and of the database;
+    returns requests/s."""
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{seconds:g}s",
                "--latency", "--timeout", "10s", "-s", str(script), url]
     if args:
         command += ["--", *args]
-    output = subprocess.run(command, capture_output=True, text=True, check=True,
-                            timeout=seconds + 60).stdout
+    with CPUMeter(server) as cpu:
+        output = subprocess.run(command, capture_output=True, text=True, check=True,
+                                timeout=seconds + 60).stdout
     print(f"== {name}: {' '.join(command)}")
     print("   " + output.strip().replace("\n", "\n   "))
     found = dict(re.findall(r"(\w+)=([\d.]+)", output.split("RESULT", 1)[1]))
     rate = float(found["requests"]) / float(found["seconds"])
     errors = sum(int(found[k]) for k in ("non2xx", "connect", "read", "write", "timeout"))
+    requests = int(found["requests"])
     print(f"   => {name}: {rate:.0f} requests/s, p50 {found['p50']} ms, "
-          f"p99 {found['p99']} ms, max {found['max']} ms, errors {errors}")
+          f"p99 {found['p99']} ms, max {found['max']} ms, errors {errors}; CPU a request: "
+          f"server {cpu.app / requests * 1000:.2f} ms, database "
+          f"{cpu.database / requests * 1000:.2f} ms; load {os.getloadavg()[0]:.1f}")
     return rate
 
 
-def wrk_phases(articles, tokens, seconds, connections):
-    """/healthz, then labels spread over every article, then on one article."""
+def wrk_phases(server, articles, tokens, seconds, connections):
+    """/healthz, then labels spread over every article, then on one article; first 2 s of
+    /healthz, not counted, so that no phase pays for the workers' first requests."""
     folder = Path(tempfile.mkdtemp())
     try:
         reviewers = folder / "reviewers"
@@ -193,12 +254,15 @@ def wrk_phases(articles, tokens, seconds, connections):
         one.write_text("".join(f"{pk}\n" for pk in articles[0]))
         base = f"http://127.0.0.1:{PORT}"
         url = f"{base}/api/sentences/"
+        wrk("warm-up", f"{base}/healthz", BENCH / "healthz.lua", 2, connections,
+            server=server)
         rates = {"healthz": wrk("GET /healthz", f"{base}/healthz", BENCH / "healthz.lua",
-                                seconds, connections)}
+                                seconds, connections, server=server)}
         for name, sentences in (("spread", spread), ("one article", one)):
             rates[name] = wrk(f"PUT, {len(tokens)} reviewers, {name}", url,
                               BENCH / "load.lua", seconds, connections,
-                              [str(reviewers), str(sentences), str(WRK_THREADS)])
+                              [str(reviewers), str(sentences), str(WRK_THREADS)],
+                              server=server)
         for name in ("spread", "one article"):
             print(f"PUT {name}: {rates[name]:.0f}/s = {rates[name] / rates['healthz']:.2f} x "
                   f"/healthz ({rates['healthz']:.0f}/s)")
@@ -247,7 +311,7 @@ def main():
         server = serve(args.flat_out)
         try:
             if use_wrk:
-                wrk_phases(articles, tokens, seconds, args.connections)
+                wrk_phases(server, articles, tokens, seconds, args.connections)
             else:
                 pace = None if args.flat_out else args.pace
                 python_client(tokens, [pk for a in articles for pk in a], seconds, pace)
