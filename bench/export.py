@@ -168,8 +168,9 @@ SIMPLEST = {
     "annotations": (
         {
             "sentence_id": "s.id", "article_id": "s.article_id", "project": "p.slug",
-            "position": "s.position", "start": "s.start", "end": 's."end"', "text": "s.text",
-            "annotation_id": "a.id", "label": "a.label", "reviewer": "u.username",
+            "language": "ar.language", "position": "s.position", "start": "s.start",
+            "end": 's."end"', "text": "s.text", "annotation_id": "a.id", "label": "a.label",
+            "reviewer": "u.username",
             "note": "a.note", "evidence": "a.evidence", "version": "a.version",
             "created_at": "a.created_at", "updated_at": "a.updated_at",
             "split": "ar.split_bucket", "first_label": "a.first_label",
@@ -185,8 +186,9 @@ SIMPLEST = {
     "sentences": (
         {
             "sentence_id": "s.id", "article_id": "s.article_id", "project": "p.slug",
-            "position": "s.position", "start": "s.start", "end": 's."end"', "text": "s.text",
-            "article_title": "ar.title", "article_url": "ar.url",
+            "language": "ar.language", "position": "s.position", "start": "s.start",
+            "end": 's."end"', "text": "s.text", "article_title": "ar.title",
+            "article_url": "ar.url",
             "article_source": "ar.source", "article_published_at": "ar.published_at",
             "context_before": "b.text", "context_after": "n.text",
             "votes": "json_agg(json_build_object('reviewer', u.username, 'label', a.label))",
