@@ -459,3 +459,18 @@ class Prediction(models.Model):
 
     def __str__(self):
         return f"{self.label} by model {self.model_id} on sentence {self.sentence_id}"
+
+
+class ShortcutSettings(models.Model):
+    """A user's single-key shortcuts: on or off, and the key for each action, where it is
+    not the default (annotations.shortcuts; WCAG 2.1.4). No row: the defaults, on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
+        related_name="shortcut_settings",
+    )
+    enabled = models.BooleanField(default=True)
+    keys = models.JSONField(default=dict, blank=True)
+
+    def __str__(self):
+        return f"shortcuts of user {self.user_id}"

@@ -8,4 +8,5 @@ urlpatterns = [
     path("next/", views.next_task, name="next"),
     path("adjudicate/", views.adjudicate, name="adjudicate"),
     path("checks/", views.checks, name="checks"),
+    path("settings/shortcuts/", views.shortcut_settings, name="shortcuts"),
 ]

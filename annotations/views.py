@@ -3,6 +3,7 @@
 import logging
 from urllib.parse import urlencode, urlsplit
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -32,6 +33,7 @@ from .predictions import suggestions
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
 from .segmentation import paragraph_spans
+from .shortcuts import ACTIONS, InvalidShortcuts, clean_keys, save_shortcuts, shortcuts_for
 from .tallies import coincidences
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,7 @@ def article_page(request, pk):
             "paragraphs": group_by_paragraph(article.body, sentences),
             "safe_url": article.url if urlsplit(article.url).scheme in ("http", "https") else "",
             "note_max_length": NOTE_MAX_LENGTH,
+            "shortcuts": shortcuts_for(user),
             "page_data": {
                 "user": user.pk,
                 "annotations": {
@@ -198,6 +201,7 @@ def adjudicate(request):
             "keep": "&" + urlencode({"project": project, "show": show}),
             "agreement": agreement,
             "left": left,
+            "shortcuts": shortcuts_for(user),
         },
     )
 
@@ -225,7 +229,59 @@ def checks(request):
             "projects": visible_projects(user),
             "results": results,
             "too_short": bool(q) and len(q) < MIN_QUERY_LENGTH,
+            "shortcuts": shortcuts_for(user),
         },
+    )
+
+
+class ShortcutsForm(forms.Form):
+    """On or off, and a key for each action; the keys are checked by `clean_keys`, and an
+    error stands next to the key at fault."""
+
+    enabled = forms.BooleanField(required=False, label="Single-key shortcuts on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for action, (_, meaning) in ACTIONS.items():
+            self.fields[action] = forms.CharField(
+                label=meaning, max_length=1, strip=False,
+                widget=forms.TextInput(attrs={"size": 2, "autocomplete": "off"}),
+            )
+
+    def clean(self):
+        data = super().clean()
+        keys = {action: data[action] for action in ACTIONS if action in data}
+        if len(keys) == len(ACTIONS):
+            try:
+                data["keys"] = clean_keys(keys)
+            except InvalidShortcuts as error:
+                self.add_error(error.action, str(error))
+        return data
+
+
+@reviewer_required
+def shortcut_settings(request):
+    """The user's single-key shortcuts (WCAG 2.1.4): turn them off, or choose each key."""
+    current = shortcuts_for(request.user)
+    form = ShortcutsForm(
+        request.POST or None, initial={"enabled": current["enabled"], **current["keys"]}
+    )
+    if request.method == "POST":
+        if "defaults" in request.POST:
+            save_shortcuts(user=request.user, enabled=True, keys={})
+            messages.success(request, "Keyboard shortcuts are back to the defaults.")
+            return redirect("shortcuts")
+        if form.is_valid():
+            save_shortcuts(
+                user=request.user, enabled=form.cleaned_data["enabled"],
+                keys=form.cleaned_data["keys"],
+            )
+            messages.success(request, "Keyboard shortcuts saved.")
+            return redirect("shortcuts")
+    rows = [(form[action], default) for action, (default, _) in ACTIONS.items()]
+    status = 400 if form.errors else 200
+    return render(
+        request, "annotations/shortcuts.html", {"form": form, "rows": rows}, status=status
     )
 
 

@@ -31,6 +31,12 @@ MATRIX = [
     ("adjudicate", "get", "/adjudicate/", None, [302, 403, 403, 403, 200, 200]),
     ("checks", "get", "/checks/?q=claim", None, [302, 403, 403, 403, 200, 200]),
     ("favicon", "get", "/favicon.ico", None, [302, 302, 302, 302, 302, 302]),
+    # Each user's own keyboard shortcuts: anyone with a role.
+    ("shortcuts", "get", "/settings/shortcuts/", None, [302, 200, 200, 200, 200, 200]),
+    ("shortcuts", "post", "/settings/shortcuts/", None, [302, 200, 200, 200, 200, 200]),
+    ("api-my-shortcuts", "get", "/api/me/shortcuts/", None, [401, 200, 200, 200, 200, 200]),
+    ("api-my-shortcuts", "put", "/api/me/shortcuts/", {"enabled": False},
+     [401, 200, 200, 200, 200, 200]),
     ("admin:dashboard", "get", "/admin/dashboard/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:index", "get", "/admin/", None, [302, 302, 302, 302, 302, 200]),
     ("admin:annotations_article_import", "get", "/admin/annotations/article/import/", None,
@@ -98,6 +104,10 @@ MORE_PERSONAS = ["exporter", "bare_staff"]
 MORE = {
     ("get", "/healthz"): [200, 200],
     ("get", "/favicon.ico"): [302, 302],
+    ("get", "/settings/shortcuts/"): [403, 403],
+    ("post", "/settings/shortcuts/"): [403, 403],
+    ("get", "/api/me/shortcuts/"): [403, 403],
+    ("put", "/api/me/shortcuts/"): [403, 403],
     ("get", "/accounts/login/"): [200, 200],
     ("post", "/accounts/logout/"): [302, 302],
     ("get", "/"): [403, 403],

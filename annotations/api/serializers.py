@@ -492,3 +492,14 @@ class PredictionsImportSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     changed = serializers.IntegerField()
     unchanged = serializers.IntegerField()
+
+
+class ShortcutsSerializer(serializers.Serializer):
+    """A user's single-key shortcuts: on or off, and the key of each action (a PUT may give
+    some keys only: the others keep their defaults)."""
+
+    enabled = serializers.BooleanField()
+    keys = serializers.DictField(
+        child=serializers.CharField(max_length=1, trim_whitespace=False), required=False,
+        help_text="action: key, one character each, no key for two actions.",
+    )

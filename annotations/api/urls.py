@@ -27,6 +27,7 @@ urlpatterns = [
     path("checks/", views.CheckSearch.as_view(), name="api-checks"),
     path("stats/", views.Stats.as_view(), name="api-stats"),
     path("queue/next/", views.NextSentence.as_view(), name="api-queue-next"),
+    path("me/shortcuts/", views.MyShortcuts.as_view(), name="api-my-shortcuts"),
     re_path(
         rf"^models/(?P<name>{MODEL_NAME_PATTERN})/predictions/$",
         views.ModelPredictions.as_view(),

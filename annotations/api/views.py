@@ -38,6 +38,7 @@ from ..models import Annotation, Article, PredictionModel, Sentence
 from ..predictions import import_predictions
 from ..progress import projects_with_progress, with_progress
 from ..queue import next_sentence
+from ..shortcuts import InvalidShortcuts, save_shortcuts, shortcuts_for
 from ..stats import collection_stats
 from . import serializers
 from .permissions import (
@@ -368,6 +369,33 @@ class NextSentence(APIView):
             return Response(status=status.HTTP_204_NO_CONTENT)
         sentence.url = f"/articles/{sentence.article_id}/#s-{sentence.pk}"
         return Response(serializers.NextSentenceSerializer(sentence).data)
+
+
+class MyShortcuts(APIView):
+    """The caller's single-key shortcuts (the pages' keys): read them, or turn them off and
+    choose the keys (WCAG 2.1.4)."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(responses={200: serializers.ShortcutsSerializer})
+    def get(self, request):
+        shortcuts = shortcuts_for(request.user)
+        return Response({"enabled": shortcuts["enabled"], "keys": shortcuts["keys"]})
+
+    @extend_schema(request=serializers.ShortcutsSerializer,
+                   responses={200: serializers.ShortcutsSerializer})
+    def put(self, request):
+        given = serializers.ShortcutsSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            shortcuts = save_shortcuts(
+                user=request.user, enabled=given.validated_data["enabled"],
+                keys=given.validated_data.get("keys", {}),
+            )
+        except InvalidShortcuts as error:
+            raise ValidationError({f"keys.{error.action}" if error.action else "keys":
+                                   [str(error)]}) from None
+        return Response({"enabled": shortcuts["enabled"], "keys": shortcuts["keys"]})
 
 
 class SentenceMatches(APIView):

@@ -22,10 +22,25 @@
 
   function select(index, { scroll = true } = {}) {
     if (index < 0 || index >= cases.length) return;
+    // Focus follows the selection when it was on a case (or nowhere), so that a screen
+    // reader reads the case; never away from a field or a button.
+    const follow = !document.activeElement || document.activeElement === document.body ||
+      document.activeElement.classList.contains("case");
     cases[current].classList.remove("selected");
+    cases[current].removeAttribute("aria-current");
     current = index;
     cases[current].classList.add("selected");
-    if (scroll) cases[current].scrollIntoView({ block: "nearest", behavior: "smooth" });
+    cases[current].setAttribute("aria-current", "true");
+    if (follow && scroll) cases[current].focus({ preventScroll: true });
+    const motion = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "instant" : "smooth";
+    if (scroll) cases[current].scrollIntoView({ block: "nearest", behavior: motion });
+  }
+
+  // A verdict the server refused: said in words in its case, beside the buttons.
+  function showError(index, text) {
+    const error = cases[index].querySelector(".case-error");
+    error.textContent = text;
+    error.hidden = !text;
   }
 
   function say(state, text) {
@@ -84,10 +99,12 @@
   async function apply(index, verdict, { undo = false } = {}) {
     const before = verdicts[index];
     say("saving", "Saving…");
+    showError(index, "");
     try {
       verdicts[index] = await send(index, verdict);
     } catch (error) {
-      say("failed", `Not saved: ${error.message}. Try again.`);
+      say("failed", `Sentence not saved: ${error.message}. Try again.`);
+      showError(index, `Not saved: ${error.message}. Try again.`);
       return;
     }
     if (undo) done.pop(); else done.push({ index, before });
@@ -127,22 +144,28 @@
     });
   });
 
+  // Keys: the user's single-key shortcuts (static/js/shortcuts.js), and the arrows.
+  const actions = {
+    next: () => select(current + 1),
+    previous: () => select(current - 1),
+    rationale: () => cases[current].querySelector(".rationale").focus(),
+    undo,
+    verified: () => decide("verified"),
+    disputed: () => decide("disputed"),
+    unclear: () => decide("unclear"),
+  };
+  const namedKeys = { ArrowDown: "next", ArrowUp: "previous" };
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest("input, textarea, select")) {
       if (event.key === "Escape") event.target.blur();
       return;
     }
-    const actions = {
-      j: () => select(current + 1), ArrowDown: () => select(current + 1),
-      k: () => select(current - 1), ArrowUp: () => select(current - 1),
-      r: () => cases[current].querySelector(".rationale").focus(),
-      u: undo,
-      1: () => decide("verified"), 2: () => decide("disputed"), 3: () => decide("unclear"),
-    };
-    if (actions[event.key]) {
+    const action = actions[namedKeys[event.key] || window.shortcuts.action(event)];
+    if (action) {
       event.preventDefault();
-      actions[event.key]();
+      action();
     }
   });
 

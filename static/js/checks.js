@@ -28,13 +28,17 @@
       }
       return;
     }
+    // Enter opens the selected result, not whatever link or button has focus.
+    if (event.key === "Enter" && !results.includes(event.target)) return;
+    // The user's single-key shortcuts (static/js/shortcuts.js), and the named keys.
     const actions = {
-      "/": () => { box.focus(); box.select(); },
-      j: () => select(current + 1), ArrowDown: () => select(current + 1),
-      k: () => select(current - 1), ArrowUp: () => select(current - 1),
-      Enter: () => current >= 0 && (location.href = results[current].dataset.url),
+      search: () => { box.focus(); box.select(); },
+      next: () => select(current + 1),
+      previous: () => select(current - 1),
+      open: () => current >= 0 && (location.href = results[current].dataset.url),
     };
-    const action = actions[event.key];
+    const named = { ArrowDown: "next", ArrowUp: "previous", Enter: "open" };
+    const action = actions[named[event.key] || window.shortcuts.action(event)];
     if (action) {
       event.preventDefault();
       action();
