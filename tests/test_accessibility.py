@@ -98,6 +98,11 @@ def test_sign_in_and_reviewer_pages(page, live_server, desk):
     sign_in(page, live_server, "rita")
     axe.visit(live_server, "/", "landing")
     axe.visit(live_server, "/?q=nothing-matches", "landing, nothing found")
+    axe.visit(live_server, "/settings/shortcuts/", "keyboard shortcuts")
+    page.fill("#id_note", "j")
+    page.click("button.primary")
+    expect(page.locator("#id_note-error")).to_be_visible()
+    axe.check("keyboard shortcuts, a key taken twice")
     axe.assert_none()
 
 

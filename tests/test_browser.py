@@ -247,13 +247,18 @@ def test_the_sentence_stays_editable_after_a_refused_change(page, live_server, r
     page.keyboard.type("First try.")
     page.keyboard.press("Escape")
     saved(page)
-    assert dialogs == ["This change could not be saved: Refused for the test."]
+    # Said in words beside the labels, not in a dialog.
+    expect(page.locator("#save-error")).to_have_text(
+        "Sentence 1: this change could not be saved: Refused for the test."
+    )
+    assert dialogs == []
 
     page.keyboard.press("n")
     page.keyboard.type("Second try.")
     page.keyboard.press("Escape")
     saved(page)
-    assert dialogs == ["This change could not be saved: Refused for the test."]
+    expect(page.locator("#save-error")).to_be_hidden()
+    assert dialogs == []
     assert note_of(reviewer) == "Second try."
 
 

@@ -66,11 +66,44 @@
   const typing = () => Boolean(document.activeElement?.closest("input, textarea, select"));
   const labelOf = (id) => (local.get(id) || null)?.label || "";
 
+  // What a screen reader says of a sentence, before its text: "Sentence 3 of 14, disputed,
+  // note added:". Each sentence is named by a hidden state line and its own text
+  // (aria-labelledby="st-N s-N"); the selected one is the one in the tab order (tabindex 0).
+  const states = document.createElement("div");
+  states.hidden = true;
+  document.body.append(states);
+  spans.forEach((span, index) => {
+    const state = document.createElement("span");
+    state.id = `st-${span.dataset.id}`;
+    states.append(state);
+    span.setAttribute("role", "button");
+    span.tabIndex = index === current ? 0 : -1;
+    span.setAttribute("aria-labelledby", `${state.id} ${span.id}`);
+  });
+  const positions = new Map(spans.map((span, index) => [span.dataset.id, index]));
+
+  function stateText(id) {
+    const want = local.get(id) || null;
+    const parts = [`Sentence ${positions.get(id) + 1} of ${spans.length}`, want?.label || "not labeled"];
+    if (want?.note) parts.push("note added");
+    const links = want?.evidence.length || 0;
+    if (links) parts.push(`${links} link${links === 1 ? "" : "s"}`);
+    if (conflicts.has(id)) parts.push("conflict");
+    else if (pending.has(id)) parts.push("not saved yet");
+    return `${parts.join(", ")}:`;
+  }
+
   function paintSentence(id) {
     const span = $(`s-${id}`);
     const label = labelOf(id);
     if (label) span.dataset.label = label; else delete span.dataset.label;
     if (pending.has(id)) span.dataset.pending = ""; else delete span.dataset.pending;
+    $(`st-${id}`).textContent = stateText(id);
+  }
+
+  // Said politely by a screen reader, without moving focus: a label given, a link added...
+  function announce(text) {
+    $("announcer").textContent = text;
   }
 
   function paintPanel() {
@@ -99,11 +132,16 @@
       anchor.rel = "noopener noreferrer nofollow";
       const remove = document.createElement("button");
       remove.type = "button";
-      remove.textContent = "×";
-      remove.title = "Remove this link";
+      remove.className = "link";
+      const which = document.createElement("span");
+      which.className = "visually-hidden";
+      which.textContent = ` the link ${link}`;
+      remove.append("Remove", which);
       remove.addEventListener("click", () => {
         const evidence = want.evidence.filter((_, i) => i !== index);
         change(id, { ...want, evidence });
+        announce("Link removed.");
+        $("evidence-input").focus();
       });
       item.append(anchor, remove);
       return item;
@@ -280,7 +318,7 @@
       text = "Saving…";
     }
     status.dataset.state = state;
-    status.textContent = text;
+    if (status.textContent !== text) status.textContent = text;
     const labeled = spans.filter((span) => labelOf(span.dataset.id)).length;
     $("my-count").textContent = labeled;
     $("my-progress").value = labeled;
@@ -288,15 +326,24 @@
 
   function select(index, { scroll = true } = {}) {
     if (index < 0 || index >= spans.length) return;
+    // Focus follows the selection when it was on a sentence (or nowhere), never away from
+    // a field or a button the reviewer is on.
+    const follow = !document.activeElement || document.activeElement === document.body ||
+      document.activeElement.classList.contains("sentence");
     spans[current].classList.remove("selected");
     spans[current].removeAttribute("aria-current");
+    spans[current].tabIndex = -1;
     current = index;
     spans[current].classList.add("selected");
     spans[current].setAttribute("aria-current", "true");
-    if (scroll) bringIntoView(spans[current], "smooth");
+    spans[current].tabIndex = 0;
+    if (follow) spans[current].focus({ preventScroll: true });
+    if (scroll) bringIntoView(spans[current], reducedMotion() ? "instant" : "smooth");
     history.replaceState(null, "", `#s-${idAt(current)}`);
     paintPanel();
   }
+
+  const reducedMotion = () => window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   // On a narrow screen the panel covers the lower half: keep the sentence above it.
   const narrow = () => window.matchMedia("(max-width: 860px)").matches;
@@ -314,6 +361,7 @@
 
   // ---- changing and saving ----------------------------------------------------------------
   function change(id, want, { undoable = true } = {}) {
+    $("save-error").hidden = true;
     const before = local.get(id) || null;
     if (undoable) undoStack.push({ id, before });
     local.set(id, want);
@@ -333,6 +381,7 @@
     const note = want ? want.note : drafts.get(id) || "";
     drafts.delete(id);
     change(id, { label: name, note, evidence: want?.evidence || [] });
+    announce(`Sentence ${current + 1} labeled ${name}.`);
     if (!stay) select(nextOpen());
   }
 
@@ -346,11 +395,18 @@
     return before !== -1 ? before : Math.min(current + 1, spans.length - 1);
   }
 
+  function removeLabel() {
+    if (!local.get(idAt(current))) return;
+    change(idAt(current), null);
+    announce(`Sentence ${current + 1}: label removed.`);
+  }
+
   function undo() {
     const last = undoStack.pop();
     if (!last) return;
     select(indexOf(last.id));
     change(last.id, last.before, { undoable: false });
+    announce(`Undone: sentence ${current + 1} ${last.before ? `is ${last.before.label} again` : "has no label again"}.`);
   }
 
   const csrfToken = () => document.cookie.split("; ")
@@ -385,7 +441,7 @@
       } else if (response.status >= 400 && response.status < 500 && response.status !== 429) {
         // The server refused this change for good: say why and go back to what it has.
         const body = await response.json().catch(() => ({}));
-        alert(`This change could not be saved: ${messageOf(body)}`);
+        showSaveError(id, `Sentence ${indexOf(id) + 1}: this change could not be saved: ${messageOf(body)}`);
         pending.delete(id);
         local.set(id, wanted(server.get(id)));
       } else {
@@ -405,9 +461,35 @@
 
   // Labeling has usually moved on by the time a 409 comes back: go back to the sentence, so
   // that the choice is made beside its text (but never from under the reviewer's typing).
+  // The conflict box takes focus (a choice is needed before that sentence saves again) and
+  // gives it back once the choice is made; while the reviewer types, it waits, announced.
+  let focusBeforeConflict = null;
   function showConflict(id, theirs) {
     conflicts.set(id, theirs);
-    if (!typing()) select(indexOf(id));
+    announce(`Conflict on sentence ${indexOf(id) + 1}: choose which label stays.`);
+    if (typing()) return;
+    select(indexOf(id));
+    focusConflict();
+  }
+  function focusConflict() {
+    const box = $("conflict");
+    if (box.hidden || box.contains(document.activeElement)) return;
+    focusBeforeConflict = document.activeElement;
+    box.focus();
+  }
+  function focusAfterConflict() {
+    if (conflicts.size) { focusConflict(); return; }
+    const back = focusBeforeConflict?.isConnected && !focusBeforeConflict.disabled
+      ? focusBeforeConflict : spans[current];
+    focusBeforeConflict = null;
+    back.focus({ preventScroll: true });
+  }
+
+  // A change the server refused for good: said in words beside the labels, until the next change.
+  function showSaveError(id, text) {
+    const error = $("save-error");
+    error.textContent = text;
+    error.hidden = false;
   }
 
   // The server holds `sent` now: `body` is the annotation it answered with (null: none).
@@ -450,6 +532,7 @@
   function resolveConflict(keepMine) {
     if (!conflicts.size) return;
     const [id, theirs] = conflicts.entries().next().value;
+    const hadFocus = $("conflict").contains(document.activeElement);
     conflicts.delete(id);
     if (theirs) server.set(id, theirs); else server.delete(id);
     if (keepMine && pending.has(id)) {
@@ -464,6 +547,8 @@
     paintSentence(id);
     paintPanel();
     paintStatus();
+    announce(keepMine ? "Kept your label." : "Using the saved label.");
+    if (hadFocus) focusAfterConflict();
   }
 
   // ---- note and evidence ----------------------------------------------------------------
@@ -506,13 +591,16 @@
     if (!valid) {
       error.textContent = "Evidence links must start with http:// or https://";
       error.hidden = false;
+      input.setAttribute("aria-invalid", "true");
       return;
     }
     error.hidden = true;
+    input.removeAttribute("aria-invalid");
     const id = idAt(current);
     const want = local.get(id);
     if (!want.evidence.includes(link)) change(id, { ...want, evidence: [...want.evidence, link] });
     input.value = "";
+    announce("Link added.");
   });
 
   // ---- mouse and keyboard -------------------------------------------------------------------
@@ -523,39 +611,52 @@
   $("prev").addEventListener("click", () => select(current - 1));
   $("next").addEventListener("click", () => select(current + 1));
   $("undo").addEventListener("click", undo);
-  $("clear-label").addEventListener("click", () => change(idAt(current), null));
+  $("clear-label").addEventListener("click", removeLabel);
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("conflict-keep").addEventListener("click", () => resolveConflict(true));
   $("conflict-theirs").addEventListener("click", () => resolveConflict(false));
   $("conflict-show").addEventListener("click", () => select(indexOf(conflicts.keys().next().value)));
 
+  // Keys: the user's single-key shortcuts (static/js/shortcuts.js; off, or remapped, on the
+  // settings page), and the arrows, which always work.
+  const actions = {
+    next: () => select(current + 1),
+    previous: () => select(current - 1),
+    verified: () => label("verified"),
+    disputed: () => label("disputed"),
+    unclear: () => label("unclear"),
+    note: () => $("note").focus(),
+    evidence: () => !$("evidence-input").disabled && $("evidence-input").focus(),
+    remove: removeLabel,
+    undo,
+    keep_mine: () => resolveConflict(true),
+    use_saved: () => resolveConflict(false),
+    help: () => $("help").showModal(),
+  };
+  const namedKeys = { ArrowDown: "next", ArrowUp: "previous" };
+
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest("input, textarea, select")) {
-      if (event.key === "Escape") { event.target.blur(); spans[current].focus?.(); }
+      if (event.key === "Escape") { event.target.blur(); spans[current].focus(); }
       return;
     }
     if ($("help").open) return;
-    // Shift+1/2/3 label and stay; read from the key's place, as Shift changes the character.
-    const digit = /^Digit([123])$/.exec(event.code);
-    if (event.shiftKey && digit) {
+    // Enter or Space on a sentence selects it, as a click does.
+    const sentence = event.target.closest?.(".sentence");
+    if (sentence && (event.key === "Enter" || event.key === " ")) {
       event.preventDefault();
-      label(LABELS[digit[1] - 1], { stay: true });
+      select(spans.indexOf(sentence), { scroll: false });
       return;
     }
-    const actions = {
-      j: () => select(current + 1), ArrowDown: () => select(current + 1),
-      k: () => select(current - 1), ArrowUp: () => select(current - 1),
-      1: () => label("verified"), 2: () => label("disputed"), 3: () => label("unclear"),
-      n: () => $("note").focus(),
-      e: () => !$("evidence-input").disabled && $("evidence-input").focus(),
-      x: () => local.get(idAt(current)) && change(idAt(current), null),
-      u: undo,
-      m: () => resolveConflict(true),
-      s: () => resolveConflict(false),
-      "?": () => $("help").showModal(),
-    };
-    const action = actions[event.key];
+    // Shift with a label's key: label and stay.
+    const stay = window.shortcuts.shifted(event);
+    if (LABELS.includes(stay)) {
+      event.preventDefault();
+      label(stay, { stay: true });
+      return;
+    }
+    const action = actions[namedKeys[event.key] || window.shortcuts.action(event)];
     if (action) {
       event.preventDefault();
       action();
