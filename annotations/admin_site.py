@@ -83,6 +83,7 @@ class WorkbenchAdminSite(admin.AdminSite):
                 {"label": label, "count": getattr(sentence, f"{label}_count")}
                 for label in Label.values
             ]
+        daily_titles = day_titles(figures["days"], weekday=True)
         return render(
             request,
             "admin/dashboard.html",
@@ -91,9 +92,13 @@ class WorkbenchAdminSite(admin.AdminSite):
                 "title": "Review dashboard",
                 "d": figures,
                 "mix": stacked(figures["overall"]["labels"]),
-                "daily": bar_rects(bars(figures["daily"],
-                                        day_titles(figures["days"], weekday=True),
-                                        width=600, height=120)),
+                "daily": bar_rects(bars(figures["daily"], daily_titles, width=600, height=120)),
+                # The chart's text alternative: the days with labels, as a table.
+                "daily_rows": [
+                    (title, count)
+                    for title, count in zip(daily_titles, figures["daily"], strict=True)
+                    if count
+                ],
                 "daily_peak": max(figures["daily"], default=0),
                 "daily_total": sum(figures["daily"]),
                 "reviewers": figures["reviewers"],
