@@ -199,3 +199,19 @@ def test_error_pages(page, live_server, desk):
     axe.visit(live_server, "/test/broken/", "500", status=500)
     axe.visit(live_server, "/test/bad/", "400", status=400)
     axe.assert_none()
+
+
+def test_the_reviewers_pages_reflow_at_200_percent_zoom(page, live_server, desk):
+    """A 1280 px window zoomed to 200% is 640 CSS px wide: nothing scrolls sideways and the
+    controls stay in view (WCAG 1.4.4, 1.4.10). At 390 px the same holds (see VIEWS)."""
+    page.set_viewport_size({"width": 640, "height": 422})
+    sign_in(page, live_server, "ada")
+    for path in ["/", f"/articles/{desk.pk}/", "/adjudicate/", "/checks/?q=peace+plan",
+                 "/settings/shortcuts/"]:
+        page.goto(f"{live_server.url}{path}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 640, f"{path} is {width} px wide at 200% zoom"
+    page.goto(f"{live_server.url}/articles/{desk.pk}/")
+    for control in ["#panel .label-button[data-label=disputed]", "#note", "#next"]:
+        page.locator(control).scroll_into_view_if_needed()
+        expect(page.locator(control)).to_be_in_viewport()
