@@ -179,8 +179,8 @@ def test_the_checked_claims_page_runs_in_a_constant_number_of_queries(
     for sentence in make_article(body).sentences.all():
         set_verdict(sentence=sentence, adjudicator=judy, label="verified")
     client.force_login(judy)
-    # session, user, groups, candidates, their details, projects
-    with django_assert_max_num_queries(6):
+    # session, user, groups, candidates, their details, projects, the user's shortcuts
+    with django_assert_max_num_queries(7):
         html = client.get("/checks/", {"q": "Heathrow flights"}).content.decode()
     assert html.count('class="check-result card"') == 10
 

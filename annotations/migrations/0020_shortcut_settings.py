@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0018_predictions'),
+        ('annotations', '0019_claim_memory_speed'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
