@@ -151,6 +151,15 @@ def _counts(annotations):
     return counts
 
 
+def may_discuss(user, *, labeled):
+    """Whether `user` may read and add to the discussion of a sentence they see:
+    adjudicators (and superusers) always; a reviewer once they have labeled it (`labeled`),
+    never before, so that the others' words do not steer their label."""
+    if is_adjudicator(user):
+        return True
+    return is_reviewer(user) and labeled
+
+
 # ---- claim memory: the earlier checks of a claim (see `matching`) --------------------------
 
 

@@ -5,15 +5,16 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from . import tallies
-from .annotating import InvalidAnnotation
-from .models import Annotation, Label, Sentence, Verdict
+from .annotating import InvalidAnnotation, check_claim, clean_claim
+from .models import Annotation, Comment, Label, Sentence, Verdict
 
 RATIONALE_MAX_LENGTH = 10_000
 
 
-def set_verdict(*, sentence, adjudicator, label, rationale=""):
+def set_verdict(*, sentence, adjudicator, label, rationale="", claim_start=None, claim_end=None):
     """Create or replace the sentence's verdict; return (verdict, created). History keeps
-    every earlier verdict; a new one counts in its article's tally."""
+    every earlier verdict; a new one counts in its article's tally. The adjudicator's own
+    claim span is checked as a reviewer's is (`annotating.check_claim`); None: none."""
     if label not in Label.values:
         raise InvalidAnnotation(f"label must be one of {', '.join(Label.values)}")
     valid = isinstance(rationale, str) and "\x00" not in rationale
@@ -21,6 +22,8 @@ def set_verdict(*, sentence, adjudicator, label, rationale=""):
         raise InvalidAnnotation(
             f"rationale must be text of at most {RATIONALE_MAX_LENGTH:,} characters"
         )
+    claim_start, claim_end = clean_claim(claim_start, claim_end)
+    check_claim(sentence, claim_start, claim_end)
     with transaction.atomic():
         article_id = _lock(sentence)
         verdict, created = Verdict.objects.update_or_create(
@@ -28,6 +31,8 @@ def set_verdict(*, sentence, adjudicator, label, rationale=""):
             defaults={
                 "label": label,
                 "rationale": rationale,
+                "claim_start": claim_start,
+                "claim_end": claim_end,
                 "decided_by": adjudicator,
                 "decided_at": timezone.now(),
             },
@@ -72,7 +77,8 @@ def needing_adjudication(sentences):
 def adjudication_queue(articles, *, include_decided=False):
     """The sentences of `articles` to adjudicate, oldest article first, with their votes
     (and who cast them), their article, their verdict and the text of the sentences before
-    and after them (`text_before`, `text_after`, for context) loaded: three queries a page."""
+    and after them (`text_before`, `text_after`, for context) and their discussion loaded:
+    four queries a page."""
     sentences = needing_adjudication(Sentence.objects.filter(article__in=articles))
     if not include_decided:
         sentences = sentences.filter(verdict__isnull=True)
@@ -91,7 +97,8 @@ def adjudication_queue(articles, *, include_decided=False):
             Prefetch(
                 "annotations",
                 Annotation.objects.select_related("reviewer").order_by("reviewer__username"),
-            )
+            ),
+            Prefetch("comments", Comment.objects.select_related("author").order_by("id")),
         )
         .order_by("article__created_at", "article_id", "position")
     )

@@ -15,7 +15,9 @@ from .adjudicating import RATIONALE_MAX_LENGTH, clear_verdict, set_verdict
 from .annotating import (
     InvalidAnnotation,
     StaleVersion,
+    check_claim,
     clean_annotation,
+    clean_claim,
     delete_annotation,
     save_annotation,
 )
@@ -33,6 +35,7 @@ from .models import (
     DEFAULT_PROJECT_SLUG,
     Annotation,
     Article,
+    Comment,
     Label,
     PredictionModel,
     Project,
@@ -435,10 +438,16 @@ class AnnotationForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if {"label", "note", "evidence"} <= cleaned.keys():
+            span = {"claim_start": cleaned.get("claim_start"),
+                    "claim_end": cleaned.get("claim_end")}
             try:
                 clean_annotation(
-                    label=cleaned["label"], note=cleaned["note"], evidence=cleaned["evidence"]
+                    label=cleaned["label"], note=cleaned["note"], evidence=cleaned["evidence"],
+                    **span,
                 )
+                sentence = cleaned.get("sentence") or getattr(self.instance, "sentence", None)
+                if sentence is not None:
+                    check_claim(sentence, span["claim_start"], span["claim_end"])
             except InvalidAnnotation as error:
                 raise forms.ValidationError(str(error)) from None
         if self.instance.pk and cleaned.get("seen_version") != self.instance.version:
@@ -475,7 +484,8 @@ class AnnotationAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         saved, _ = save_annotation(
             sentence=obj.sentence, reviewer=obj.reviewer, label=obj.label, note=obj.note,
-            evidence=obj.evidence, version=form.cleaned_data["seen_version"] or 0,
+            evidence=obj.evidence, claim_start=obj.claim_start, claim_end=obj.claim_end,
+            version=form.cleaned_data["seen_version"] or 0,
         )
         obj.pk, obj.version = saved.pk, saved.version
 
@@ -500,6 +510,17 @@ class AnnotationAdmin(SimpleHistoryAdmin):
 
 
 class VerdictForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        sentence = cleaned.get("sentence") or getattr(self.instance, "sentence", None)
+        try:
+            span = clean_claim(cleaned.get("claim_start"), cleaned.get("claim_end"))
+            if sentence is not None:
+                check_claim(sentence, *span)
+        except InvalidAnnotation as error:
+            raise forms.ValidationError(str(error)) from None
+        return cleaned
+
     def clean_rationale(self):
         rationale = self.cleaned_data["rationale"]
         if len(rationale) > RATIONALE_MAX_LENGTH:
@@ -526,7 +547,8 @@ class VerdictAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         saved, _ = set_verdict(sentence=obj.sentence, adjudicator=obj.decided_by,
-                               label=obj.label, rationale=obj.rationale)
+                               label=obj.label, rationale=obj.rationale,
+                               claim_start=obj.claim_start, claim_end=obj.claim_end)
         obj.pk, obj.decided_at = saved.pk, saved.decided_at
 
     def delete_model(self, request, obj):
@@ -537,6 +559,26 @@ class VerdictAdmin(SimpleHistoryAdmin):
         with transaction.atomic():
             for verdict in queryset.select_related("sentence").order_by("sentence_id"):
                 self.delete_model(request, verdict)
+
+@admin.register(Comment)
+class CommentAdmin(SimpleHistoryAdmin):
+    """The discussions, to read and moderate: a comment's text can be changed (to redact
+    it) or the comment deleted, and the history keeps what it said. Comments are written
+    in the discussion itself, not here."""
+
+    list_display = ["sentence", "author", "short_text", "created_at"]
+    list_filter = ["sentence__article__project", "author", "created_at"]
+    list_select_related = ["sentence", "author"]
+    search_fields = ["text", "sentence__text", "author__username"]
+    readonly_fields = ["sentence", "author", "created_at"]
+
+    @admin.display(description="text")
+    def short_text(self, comment):
+        return comment.text[:100]
+
+    def has_add_permission(self, request):
+        return False
+
 
 admin.site.site_header = "Fact-check workbench"
 admin.site.site_title = "Fact-check workbench admin"

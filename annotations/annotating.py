@@ -56,14 +56,43 @@ def clean_evidence(evidence):
     return list(links)
 
 
-def clean_annotation(*, label, note, evidence):
+def clean_claim(claim_start, claim_end):
+    """The span's offsets as given, if they can be one (both whole numbers, start before
+    end, or both None); whether it lies inside its sentence is `check_claim`'s."""
+    if claim_start is None and claim_end is None:
+        return None, None
+    if claim_start is None or claim_end is None:
+        raise InvalidAnnotation("claim_start and claim_end go together: give both, or neither")
+    for value in (claim_start, claim_end):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidAnnotation("claim_start and claim_end must be whole numbers (or null)")
+    if claim_start >= claim_end:
+        raise InvalidAnnotation("claim_start must be less than claim_end")
+    return claim_start, claim_end
+
+
+def check_claim(sentence, claim_start, claim_end):
+    """Raise InvalidAnnotation unless the span lies inside `sentence` (offsets in its
+    article's body). The database function of migration 0021 says the same on PostgreSQL."""
+    if claim_start is not None and not sentence.start <= claim_start < claim_end <= sentence.end:
+        raise InvalidAnnotation(claim_outside(sentence.start, sentence.end))
+
+
+def claim_outside(start, end):
+    return (f"the claim must lie inside the sentence: claim_start and claim_end between "
+            f"{start} and {end}")
+
+
+def clean_annotation(*, label, note, evidence, claim_start=None, claim_end=None):
     if label not in Label.values:
         raise InvalidAnnotation(f"label must be one of {', '.join(Label.values)}")
     if not isinstance(note, str) or "\x00" in note:
         raise InvalidAnnotation("note must be text (without NUL characters)")
     if len(note) > NOTE_MAX_LENGTH:
         raise InvalidAnnotation(f"note must be at most {NOTE_MAX_LENGTH:,} characters")
-    return {"label": label, "note": note, "evidence": clean_evidence(evidence)}
+    claim_start, claim_end = clean_claim(claim_start, claim_end)
+    return {"label": label, "note": note, "evidence": clean_evidence(evidence),
+            "claim_start": claim_start, "claim_end": claim_end}
 
 
 class Saved(NamedTuple):
@@ -76,26 +105,32 @@ class Saved(NamedTuple):
     others: dict | None
 
 
-def save_annotation(*, sentence, reviewer, label, note="", evidence=(), version=None):
+def save_annotation(*, sentence, reviewer, label, note="", evidence=(), claim_start=None,
+                    claim_end=None, version=None):
     """Create or update the reviewer's annotation; return (annotation, created).
 
     `version` is the version the caller last saw: 0 if it saw none, None to skip the
-    check. Raise StaleVersion if it is behind, InvalidAnnotation on bad input. A label
-    changed where the reviewer could see the others' labels (`access`) is marked
-    `changed_after_reveal`; `first_label` keeps the first label ever given.
+    check. Raise StaleVersion if it is behind, InvalidAnnotation on bad input (a claim
+    span outside the sentence too). A label changed where the reviewer could see the
+    others' labels (`access`) is marked `changed_after_reveal`; `first_label` keeps the
+    first label ever given. Like note and evidence, the claim span is replaced: None
+    clears it.
     """
-    values = clean_annotation(label=label, note=note, evidence=evidence)
+    values = clean_annotation(label=label, note=note, evidence=evidence,
+                              claim_start=claim_start, claim_end=claim_end)
     if connection.vendor == "postgresql":
         saved = _save_in_postgres(sentence.pk, reviewer, values, version, check=False)
         return saved.annotation, saved.created
     return _save_portable(sentence, reviewer, values, version)
 
 
-def save_label(*, sentence_id, reviewer, label, note="", evidence=(), version=None):
+def save_label(*, sentence_id, reviewer, label, note="", evidence=(), claim_start=None,
+               claim_end=None, version=None):
     """`save_annotation` on the sentence `sentence_id` if `reviewer` (who holds a role) may
     see it, else SentenceNotFound; return a Saved. On PostgreSQL in one statement (the
-    function of migration 0012), which checks who may see the sentence too."""
-    values = clean_annotation(label=label, note=note, evidence=evidence)
+    function of migration 0021), which checks who may see the sentence too."""
+    values = clean_annotation(label=label, note=note, evidence=evidence,
+                              claim_start=claim_start, claim_end=claim_end)
     if connection.vendor == "postgresql":
         return _save_in_postgres(sentence_id, reviewer, values, version, check=True)
     sentence = (
@@ -108,7 +143,7 @@ def save_label(*, sentence_id, reviewer, label, note="", evidence=(), version=No
     return Saved(annotation, created, sentence.article_id, others_counts(reviewer, sentence))
 
 
-_SAVE = "SELECT * FROM factcheck_save_annotation(" + ", ".join(["%s"] * 11) + ")"
+_SAVE = "SELECT * FROM factcheck_save_annotation(" + ", ".join(["%s"] * 13) + ")"
 
 
 def _save_in_postgres(sentence_id, reviewer, values, version, *, check):
@@ -120,7 +155,7 @@ def _save_in_postgres(sentence_id, reviewer, values, version, *, check):
     params = [
         sentence_id, reviewer.pk, values["label"], values["note"],
         json.dumps(values["evidence"]), version, adjudicator, check, _history_user_id(), now,
-        timezone.get_default_timezone_name(),
+        timezone.get_default_timezone_name(), values["claim_start"], values["claim_end"],
     ]
     try:
         # Inside a transaction, a savepoint keeps a refusal from spoiling it; outside, the
@@ -137,6 +172,9 @@ def _save_in_postgres(sentence_id, reviewer, values, version, *, check):
             ) from None
         if code == "FC404":
             raise SentenceNotFound(sentence_id) from None
+        if code == "FC400":  # the claim span lies outside the sentence
+            start, end = error.__cause__.diag.message_detail.split()
+            raise InvalidAnnotation(claim_outside(start, end)) from None
         raise
     (pk, created, version, created_at, first_label, changed, article_id, sees, *counts) = row
     annotation = Annotation(
@@ -162,6 +200,7 @@ def _history_user_id():
 
 def _save_portable(sentence, reviewer, values, version):
     """`save_annotation` through the ORM, on any database."""
+    check_claim(sentence, values["claim_start"], values["claim_end"])
     with transaction.atomic():
         annotation = _locked(sentence, reviewer)
         if annotation is None:

@@ -32,7 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as CaseWhen
-from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Left
+from django.db.models.functions import Cast, Coalesce, Concat, JSONObject, Left, Substr
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -194,8 +194,23 @@ def annotation_query(filters):
         # Blind agreement is computed on first labels (see access.sees_others_after_labeling).
         "first_label": (F("first_label"), PLAIN),
         "changed_after_reveal": (F("changed_after_reveal"), FLAG),
+        **claim_columns("", "sentence__"),
     }
     return rows, columns, ANNOTATION_ORDER
+
+
+def claim_columns(span, sentence, name=""):
+    """claim_start, claim_end and claim_text (`body[claim_start:claim_end]`, null without a
+    span) of the span at `span` (the path to its claim_start and claim_end), cut from the
+    sentence's text at `sentence` (the path to Sentence): the span lies inside it, and the
+    body is never read. `name` goes before each column's name."""
+    start, end = F(f"{span}claim_start"), F(f"{span}claim_end")
+    text = Substr(F(f"{sentence}text"), start - F(f"{sentence}start") + 1, end - start)
+    return {
+        f"{name}claim_start": (start, PLAIN),
+        f"{name}claim_end": (end, PLAIN),
+        f"{name}claim_text": (text, TEXT),
+    }
 
 
 def sentence_query(filters):
@@ -266,6 +281,7 @@ def sentence_query(filters):
         "verdict": (F("verdict__label"), PLAIN),
         "verdict_rationale": (F("verdict__rationale"), TEXT),
         "verdict_decided_at": (F("verdict__decided_at"), TIMESTAMP),
+        **claim_columns("verdict__", "", "verdict_"),
         "split": (split_of("article__split_bucket"), PLAIN),
         # The ids of the checked sentences stating the same claim (matching.remember_prior_checks).
         "checked_before": (Coalesce(F("prior_check__matches"), Value([], JSONField())), JSON),

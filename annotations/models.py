@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 DEFAULT_PROJECT_SLUG = "default"
 NOTE_MAX_LENGTH = 10_000
 EVIDENCE_MAX_LINKS = 20
+COMMENT_MAX_LENGTH = 2_000
 # Ids are 64-bit in the database: a larger number given as an id is refused, not overflowed.
 MAX_ID = 2**63 - 1
 
@@ -24,6 +25,25 @@ def _label_is_valid(field="label"):
         condition=models.Q(**{f"{field}__in": Label.values}),
         name="%(app_label)s_%(class)s_label_valid",
     )
+
+
+def _claim_is_valid():
+    """A claim span is both offsets or neither, and not empty. That it lies inside the
+    sentence is checked by `annotating.check_claim` (a constraint cannot see the sentence)."""
+    return models.CheckConstraint(
+        condition=models.Q(claim_start__isnull=True, claim_end__isnull=True)
+        | models.Q(claim_start__isnull=False, claim_end__gt=models.F("claim_start")),
+        name="%(app_label)s_%(class)s_claim_valid",
+    )
+
+
+def claim_parts(sentence, claim_start, claim_end):
+    """(before, claim, after): the sentence's text cut around a claim span given in body
+    offsets, or None without a span. Reads `sentence.text` and `sentence.start`."""
+    if claim_start is None:
+        return None
+    a, b = claim_start - sentence.start, claim_end - sentence.start
+    return sentence.text[:a], sentence.text[a:b], sentence.text[b:]
 
 
 def validate_language(value):
@@ -256,6 +276,9 @@ class Annotation(models.Model):
         editable=False,
         help_text="The label was changed after the reviewer saw the others' counts.",
     )
+    # The words that carry the claim: offsets in the article's body, inside the sentence.
+    claim_start = models.PositiveIntegerField(null=True, blank=True)
+    claim_end = models.PositiveIntegerField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -266,6 +289,7 @@ class Annotation(models.Model):
                 fields=["sentence", "reviewer"], name="annotation_one_per_reviewer"
             ),
             _label_is_valid(),
+            _claim_is_valid(),
         ]
         indexes = [
             models.Index(fields=["reviewer", "sentence"]),
@@ -275,6 +299,9 @@ class Annotation(models.Model):
 
     def __str__(self):
         return f"{self.label} by {self.reviewer_id} on sentence {self.sentence_id}"
+
+    def claim_parts(self):
+        return claim_parts(self.sentence, self.claim_start, self.claim_end)
 
 
 class Verdict(models.Model):
@@ -287,14 +314,20 @@ class Verdict(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verdicts"
     )
     decided_at = models.DateTimeField()
+    # The adjudicator's own span of the claim, as on Annotation.
+    claim_start = models.PositiveIntegerField(null=True, blank=True)
+    claim_end = models.PositiveIntegerField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["sentence_id"]
-        constraints = [_label_is_valid()]
+        constraints = [_label_is_valid(), _claim_is_valid()]
 
     def __str__(self):
         return f"{self.label} on sentence {self.sentence_id}"
+
+    def claim_parts(self):
+        return claim_parts(self.sentence, self.claim_start, self.claim_end)
 
 
 class Hold(models.Model):
@@ -474,3 +507,39 @@ class ShortcutSettings(models.Model):
 
     def __str__(self):
         return f"shortcuts of user {self.user_id}"
+
+
+class Comment(models.Model):
+    """A short message in a sentence's discussion, seen by those who may talk about it
+    (`access.may_discuss`): reviewers who have labeled it, adjudicators and staff."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    text = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["sentence_id", "id"]
+
+    def __str__(self):
+        return f"comment by {self.author_id} on sentence {self.sentence_id}"
+
+
+class CommentRead(models.Model):
+    """How far `user` has read the discussion of `sentence`: the id of the last comment
+    they were shown. Comments after it, by others, are new to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="+")
+    last_read_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sentence"], name="comment_read_one_per_user")
+        ]
+
+    def __str__(self):
+        return f"user {self.user_id} read sentence {self.sentence_id} up to {self.last_read_id}"

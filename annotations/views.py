@@ -25,10 +25,11 @@ from .access import (
 )
 from .adjudicating import adjudication_queue
 from .agreement import summary
+from .discussing import new_replies
 from .languages import is_right_to_left, language_name
 from .limits import sign_in_refusal
 from .matching import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, matches_for_many, search_checks
-from .models import NOTE_MAX_LENGTH, Annotation
+from .models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, Annotation
 from .predictions import suggestions
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
@@ -110,6 +111,7 @@ def home(request):
             ],
             "has_work": has_work,
             "keep": keep,
+            "replies": new_replies(user),
         },
     )
 
@@ -135,11 +137,13 @@ def article_page(request, pk):
             "safe_url": article.url if urlsplit(article.url).scheme in ("http", "https") else "",
             "note_max_length": NOTE_MAX_LENGTH,
             "shortcuts": shortcuts_for(user),
+            "comment_max_length": COMMENT_MAX_LENGTH,
             "page_data": {
                 "user": user.pk,
                 "annotations": {
                     a.sentence_id: {
                         "label": a.label, "note": a.note, "evidence": a.evidence,
+                        "claim_start": a.claim_start, "claim_end": a.claim_end,
                         "version": a.version,
                     }
                     for a in mine
@@ -202,6 +206,7 @@ def adjudicate(request):
             "agreement": agreement,
             "left": left,
             "shortcuts": shortcuts_for(user),
+            "comment_max_length": COMMENT_MAX_LENGTH,
         },
     )
 

@@ -134,8 +134,9 @@ def test_adjudication_page_query_count_is_constant(client, judy, alice, bob,
         save_annotation(sentence=sentence, reviewer=bob, label="disputed")
     client.force_login(judy)
     # session, user, groups, count, page of sentences (their neighbours in subqueries), their
-    # votes, agreement, candidates checked before (their details only when one scores),
-    # projects, the user's shortcuts; and with every case listed, the count of those left
+    # votes, their discussions, agreement, candidates checked before (their details only
+    # when one scores), projects, the user's shortcuts; and with every case listed, the
+    # count of those left
     with django_assert_max_num_queries(10):
         html = client.get("/adjudicate/").content.decode()
     assert html.count('class="case card"') == 25

@@ -69,6 +69,12 @@ MATRIX = [
     ("api-matches", "get", "/api/sentences/{sentence}/matches/", None,
      [401, 200, 403, 404, 200, 200]),
     ("api-checks", "get", "/api/checks/?q=claim", None, [401, 403, 403, 403, 200, 200]),
+    # A sentence's discussion: a reviewer once she has labeled it (alice has, bob has not:
+    # blind labeling holds), adjudicators and staff (see test_discussion).
+    ("api-comments", "get", "/api/sentences/{sentence}/comments/", None,
+     [401, 200, 403, 404, 200, 200]),
+    ("api-comments", "post", "/api/sentences/{sentence}/comments/", {"text": "Source?"},
+     [401, 201, 403, 404, 201, 201]),
     ("api-stats", "get", "/api/stats/", None, [401, 403, 403, 403, 403, 200]),
     ("api-queue-next", "post", "/api/queue/next/", None, [401, 200, 200, 200, 200, 200]),
     ("api-export-annotations", "get", "/api/export/annotations/", None,
@@ -117,6 +123,8 @@ MORE = {
     ("get", "/checks/?q=claim"): [403, 403],
     ("get", "/api/sentences/{sentence}/matches/"): [403, 403],
     ("get", "/api/checks/?q=claim"): [403, 403],
+    ("get", "/api/sentences/{sentence}/comments/"): [403, 403],
+    ("post", "/api/sentences/{sentence}/comments/"): [403, 403],
     ("get", "/admin/dashboard/"): [302, 403],
     ("get", "/admin/"): [302, 200],
     ("get", "/admin/annotations/article/import/"): [302, 403],

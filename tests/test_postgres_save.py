@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from annotations import annotating
 from annotations.annotating import (
+    InvalidAnnotation,
     SentenceNotFound,
     StaleVersion,
+    claim_outside,
     clean_annotation,
     delete_annotation,
     save_label,
@@ -71,24 +73,33 @@ def scenario(save, clock, people):
     articles[2].save(update_fields=["review_target"])
     answers = []
 
-    def step(article, position, reviewer, **fields):
+    def step(article, position, reviewer, claim=None, **fields):
         sentence = articles[article].sentences.get(position=position)
+        if claim:  # offsets in the sentence, made the body's
+            fields.update(claim_start=sentence.start + claim[0],
+                          claim_end=sentence.start + claim[1])
         clock.tick(minutes=17)
         try:
             annotation, created = save(sentence, reviewer, **fields)
         except StaleVersion as error:
             answers.append(("stale", error.current and error.current.version))
             return
+        except InvalidAnnotation as error:  # the message names the sentence's own offsets
+            answers.append(("invalid", str(error) == claim_outside(sentence.start, sentence.end)))
+            return
         answers.append((created, annotation.label, annotation.version, annotation.first_label,
                         annotation.changed_after_reveal, annotation.created_at,
-                        annotation.updated_at, annotation.note, annotation.evidence))
+                        annotation.updated_at, annotation.note, annotation.evidence,
+                        annotation.claim_start, annotation.claim_end))
 
     for article in range(3):
-        step(article, 0, alice, label="verified", note="first look")
+        step(article, 0, alice, label="verified", note="first look", claim=(0, 9))
         step(article, 0, bob, label="disputed", evidence=["https://example.org/a"])
-        step(article, 0, alice, label="disputed", version=1)  # a relabel
+        step(article, 0, alice, label="disputed", version=1, claim=(4, 9))  # a relabel
+        step(article, 0, judy, label="unclear", claim=(0, 200))  # past the sentence's end
         step(article, 0, judy, label="unclear")  # an adjudicator, who sees every label
-        step(article, 0, alice, label="disputed", note="same label", version=2)
+        step(article, 0, alice, label="disputed", note="same label", version=2)  # span gone
+        step(article, 0, bob, label="disputed", version=1, claim=(-30, 3))  # before it
         step(article, 0, alice, label="verified", version=1)  # stale
         step(article, 0, bob, label="verified", version=0)  # stale: bob has one
         step(article, 1, bob, label="unclear", version=3)  # stale: there is none
@@ -122,7 +133,7 @@ def state(articles):
         return people[user_id]
 
     fields = ["label", "note", "evidence", "version", "created_at", "updated_at",
-              "first_label", "changed_after_reveal"]
+              "first_label", "changed_after_reveal", "claim_start", "claim_end"]
     annotations = {
         (sentences[a["sentence_id"]], who(a["reviewer_id"])): [a[f] for f in fields]
         for a in Annotation.objects.filter(sentence_id__in=sentences).values(
@@ -172,7 +183,9 @@ def test_the_function_leaves_the_rows_the_portable_path_leaves(clock, settings):
     # The scenario reached every branch: history kept through a deletion, a change after
     # the reveal, and a day in New York that is not the day in UTC.
     assert len(found["history"]) == 3 * (14 + 1)
-    assert found["annotations"][(0, 1), "bob"][0::6] == ["verified", "unclear"]
+    assert found["annotations"][(0, 1), "bob"][0:7:6] == ["verified", "unclear"]
+    assert [a for a in answers if a[0] == "invalid"] == [("invalid", True)] * 6
+    assert [h[12] for h in found["history"] if h[12] is not None]  # spans were written
     assert [a[7] for a in found["annotations"].values()].count(True) == 6
     assert {day for _, day, _ in found["rollups"]} >= {
         datetime(2026, 3, 9).date(), datetime(2026, 3, 10).date()
@@ -222,11 +235,15 @@ def test_fifty_simultaneous_first_labels_through_the_api_make_one_row():
     url = f"/api/sentences/{sentence.pk}/annotation/"
 
     statuses = in_threads(50, lambda i: api(reviewer).put(
-        url, {"label": Label.values[i % 3], "version": None}, format="json").status_code)
+        url, {"label": Label.values[i % 3], "version": None, "claim_start": sentence.start,
+              "claim_end": sentence.start + 1 + i % 5}, format="json").status_code)
 
     assert sorted(set(statuses)) == [200, 201] and statuses.count(201) == 1
     annotation = Annotation.objects.get()
     assert annotation.version == 50 == Annotation.history.filter(id=annotation.pk).count()
+    spans = Annotation.history.values_list("claim_start", "claim_end")
+    assert {start for start, _ in spans} == {sentence.start}
+    assert {end - sentence.start for _, end in spans} == {1, 2, 3, 4, 5}
 
 
 @pytest.mark.django_db(transaction=True)

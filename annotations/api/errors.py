@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..annotating import InvalidAnnotation, StaleVersion
+from ..discussing import InvalidComment
 from ..importing import ArticleTooLarge, InvalidArticle
 from ..predictions import PROBLEMS_LISTED, InvalidModelName, InvalidPredictions
 from .throttles import AnonRateThrottle
@@ -26,7 +27,7 @@ def exception_handler(exc, context):
              "error_count": len(exc.problems)},
             status.HTTP_400_BAD_REQUEST,
         )
-    if isinstance(exc, InvalidArticle | InvalidAnnotation | InvalidModelName):
+    if isinstance(exc, InvalidArticle | InvalidAnnotation | InvalidModelName | InvalidComment):
         return Response({"detail": str(exc)}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is out of reach (restarting, failing over): nothing was saved, and

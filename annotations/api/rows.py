@@ -38,6 +38,13 @@ class AnnotationRow(SentenceFieldsRow):
         help_text="The label was changed after the reviewer could see the others' labels. "
         "In CSV: true or false.",
     )
+    claim_start = serializers.IntegerField(
+        allow_null=True, help_text="The words that carry the claim: body offsets, in the sentence."
+    )
+    claim_end = serializers.IntegerField(allow_null=True)
+    claim_text = serializers.CharField(
+        allow_null=True, help_text="body[claim_start:claim_end]; null without a span."
+    )
 
 
 class Vote(serializers.Serializer):
@@ -63,6 +70,11 @@ class SentenceRow(SentenceFieldsRow):
     verdict = serializers.ChoiceField(choices=Label.choices, allow_null=True)
     verdict_rationale = serializers.CharField(allow_null=True)
     verdict_decided_at = serializers.DateTimeField(allow_null=True)
+    verdict_claim_start = serializers.IntegerField(
+        allow_null=True, help_text="The adjudicator's span of the claim: body offsets."
+    )
+    verdict_claim_end = serializers.IntegerField(allow_null=True)
+    verdict_claim_text = serializers.CharField(allow_null=True)
     split = serializers.ChoiceField(choices=["train", "validation", "test"])
     checked_before = serializers.ListField(
         child=serializers.IntegerField(),

@@ -11,10 +11,12 @@ from ..exporting import FORMATS, SPLITS, InvalidExportQuery, parse_export_query
 from ..importing import TITLE_MAX_LENGTH, ArticleTooLarge
 from ..matching import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH
 from ..models import (
+    COMMENT_MAX_LENGTH,
     EVIDENCE_MAX_LINKS,
     MAX_ID,
     NOTE_MAX_LENGTH,
     Annotation,
+    Comment,
     Label,
     Project,
     Verdict,
@@ -155,7 +157,8 @@ class ArticleImportSerializer(StrictSerializer):
 class MyAnnotationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Annotation
-        fields = ["label", "note", "evidence", "version", "updated_at"]
+        fields = ["label", "note", "evidence", "claim_start", "claim_end", "version",
+                  "updated_at"]
 
 
 class SentenceSerializer(serializers.Serializer):
@@ -172,6 +175,18 @@ class ArticleDetailSerializer(ArticleSerializer):
     sentences = SentenceSerializer(many=True)
 
 
+CLAIM_HELP = (
+    "The words that carry the claim: offsets in the article's body (code points), inside "
+    "the sentence, claim_start < claim_end; both null (or left out) for none."
+)
+
+
+def ClaimOffset(**kwargs):  # noqa: N802 (a field, named like one)
+    return serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=MAX_ID, **kwargs
+    )
+
+
 class AnnotationInputSerializer(StrictSerializer):
     label = serializers.ChoiceField(choices=Label.choices)
     note = serializers.CharField(
@@ -182,6 +197,8 @@ class AnnotationInputSerializer(StrictSerializer):
         max_length=EVIDENCE_MAX_LINKS,
         required=False,
     )
+    claim_start = ClaimOffset(help_text=CLAIM_HELP)
+    claim_end = ClaimOffset(help_text=CLAIM_HELP)
     version = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -240,8 +257,8 @@ class AnnotationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Annotation
         fields = [
-            "id", "sentence", "article", "reviewer", "label", "note", "evidence", "version",
-            "created_at", "updated_at",
+            "id", "sentence", "article", "reviewer", "label", "note", "evidence",
+            "claim_start", "claim_end", "version", "created_at", "updated_at",
         ]
 
 
@@ -275,6 +292,7 @@ def saved_annotation_data(saved):
         "id": annotation.pk, "sentence": annotation.sentence_id, "article": saved.article_id,
         "reviewer": annotation.reviewer.username, "label": annotation.label,
         "note": annotation.note, "evidence": annotation.evidence,
+        "claim_start": annotation.claim_start, "claim_end": annotation.claim_end,
         "version": annotation.version,
         "created_at": _TIMESTAMP.to_representation(annotation.created_at),
         "updated_at": _TIMESTAMP.to_representation(annotation.updated_at),
@@ -387,6 +405,8 @@ class VerdictInputSerializer(StrictSerializer):
     rationale = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=RATIONALE_MAX_LENGTH
     )
+    claim_start = ClaimOffset(help_text=CLAIM_HELP)
+    claim_end = ClaimOffset(help_text=CLAIM_HELP)
 
 
 class VerdictSerializer(serializers.ModelSerializer):
@@ -394,7 +414,24 @@ class VerdictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Verdict
-        fields = ["sentence", "label", "rationale", "decided_by", "decided_at"]
+        fields = ["sentence", "label", "rationale", "claim_start", "claim_end", "decided_by",
+                  "decided_at"]
+
+
+class CommentInputSerializer(StrictSerializer):
+    text = serializers.CharField(max_length=COMMENT_MAX_LENGTH)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username")
+
+    class Meta:
+        model = Comment
+        fields = ["id", "sentence", "author", "text", "created_at"]
+
+
+class CommentListSerializer(serializers.Serializer):
+    results = CommentSerializer(many=True)
 
 
 class StatsFilterSerializer(StrictSerializer):

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("sentences/<id:pk>/verdict/", views.SentenceVerdict.as_view(), name="api-verdict"),
     path("sentences/<id:pk>/matches/", views.SentenceMatches.as_view(), name="api-matches"),
+    path("sentences/<id:pk>/comments/", views.SentenceComments.as_view(), name="api-comments"),
     path("checks/", views.CheckSearch.as_view(), name="api-checks"),
     path("stats/", views.Stats.as_view(), name="api-stats"),
     path("queue/next/", views.NextSentence.as_view(), name="api-queue-next"),

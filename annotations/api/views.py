@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from ..access import (
     check_search_articles,
     export_scope,
+    may_discuss,
     may_search_checks,
     may_see_matches,
     visible_annotations,
@@ -28,6 +29,7 @@ from ..access import (
 from ..adjudicating import clear_verdict, set_verdict
 from ..annotating import SentenceNotFound, delete_annotation, save_label
 from ..claimreview import claim_reviews
+from ..discussing import add_comment, comments_of, mark_read
 from ..evaluation import EvaluationFilters, evaluate
 from ..export_source import ExportUnavailable, open_export, streamed_response
 from ..exporting import CONTENT_TYPES, gather, stream_export
@@ -418,6 +420,44 @@ class SentenceMatches(APIView):
             )
         matches = matches_for(sentence, visible_articles(user))
         return Response({"results": [match.as_dict() for match in matches]})
+
+
+class SentenceComments(generics.ListAPIView):
+    """The sentence's discussion, oldest first (GET, paginated), and a new comment (POST
+    `{text}`). Reviewers once they have labeled the sentence, never before; adjudicators
+    always. Reading marks the comments listed as read, for the landing page."""
+
+    permission_classes = [IsReviewer]
+    serializer_class = serializers.CommentSerializer
+
+    def get_sentence(self):
+        user = self.request.user
+        sentence = get_object_or_404(visible_sentences(user), pk=self.kwargs["pk"])
+        labeled = Annotation.objects.filter(sentence=sentence, reviewer=user).exists()
+        if not may_discuss(user, labeled=labeled):
+            raise PermissionDenied(
+                "Label this sentence first: its discussion shows once you have."
+            )
+        return sentence
+
+    def get_queryset(self):
+        self.sentence = self.get_sentence()
+        return comments_of(self.sentence)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page:
+            mark_read(self.request.user, self.sentence, page[-1].pk)
+        return page
+
+    @extend_schema(request=serializers.CommentInputSerializer,
+                   responses={201: serializers.CommentSerializer})
+    def post(self, request, pk):
+        sentence = self.get_sentence()
+        data = serializers.CommentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = add_comment(sentence=sentence, author=request.user, **data.validated_data)
+        return Response(serializers.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
 class CheckSearch(APIView):

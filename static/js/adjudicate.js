@@ -129,8 +129,62 @@
     });
   }
 
+  // ---- the discussion: the adjudicator answers the reviewers under each case ----------
+  async function postComment(index) {
+    const input = cases[index].querySelector(".comment-input");
+    const text = input.value.trim();
+    if (!text) return;
+    say("saving", "Sending…");
+    const response = await fetch(`/api/sentences/${cases[index].dataset.id}/comments/`, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ text }),
+    }).catch(() => null);
+    const body = response ? await response.json().catch(() => ({})) : {};
+    if (!response || response.status !== 201) {
+      say("failed", `Not sent: ${body.detail || JSON.stringify(body.text || body) || "offline"}`);
+      return;
+    }
+    input.value = "";
+    const list = cases[index].querySelector(".comments");
+    list.querySelector(".no-comments")?.remove();
+    list.append(commentItem(body));
+    say("saved", "Comment sent");
+  }
+
+  function commentItem(comment) {
+    const item = document.createElement("li");
+    const author = document.createElement("span");
+    author.className = "comment-author";
+    author.textContent = comment.author;
+    const when = document.createElement("time");
+    when.className = "muted small";
+    when.dateTime = comment.created_at;
+    when.textContent = new Date(comment.created_at).toLocaleString([], {
+      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    });
+    const text = document.createElement("p");
+    text.className = "comment-text";
+    text.textContent = comment.text;
+    item.append(author, " ", when, text);
+    return item;
+  }
+
   cases.forEach((item, index) => {
     item.addEventListener("click", () => select(index));
+    const input = item.querySelector(".comment-input");
+    item.querySelector(".comment-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      postComment(index);
+    });
+    // Enter sends, Shift+Enter starts a new line.
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        postComment(index);
+      }
+    });
     for (const button of item.querySelectorAll(".label-button")) {
       button.addEventListener("click", (event) => {
         event.stopPropagation();
