@@ -152,7 +152,16 @@ LINK = "https://example.org/a"
         {"label": "verified", "note": "  kept as written  "},
         {"label": "verified", "note": "x" * 10_000, "evidence": [LINK] * 20},
         {"label": "verified", "evidence": ["x" * 2000]},
+        {"label": "verified", "claim_start": 3, "claim_end": 9},
+        {"label": "verified", "claim_start": None, "claim_end": None},
+        {"label": "verified", "claim_start": 3},  # the save refuses it, as on either path
+        {"label": "verified", "claim_start": 0, "claim_end": 2**31 - 1},
         # Each of these goes through the serializer, for its answer or its error.
+        {"label": "verified", "claim_start": -1, "claim_end": 9},
+        {"label": "verified", "claim_start": 3, "claim_end": 2**31},
+        {"label": "verified", "claim_start": True, "claim_end": 9},
+        {"label": "verified", "claim_start": "3", "claim_end": 9},
+        {"label": "verified", "claim_start": 3.0, "claim_end": 9},
         {"label": "verified", "evidence": ["x" * 1999 + "  "]},
         {"label": "verified", "evidence": ["x" * 2001]},
         {"label": "verified", "evidence": [" "]},

@@ -181,9 +181,15 @@ CLAIM_HELP = (
 )
 
 
+# The offsets are stored (and passed to the save function) as 32-bit integers; an article
+# body is far shorter.
+CLAIM_OFFSET_MAX = 2**31 - 1
+
+
 def ClaimOffset(**kwargs):  # noqa: N802 (a field, named like one)
     return serializers.IntegerField(
-        required=False, allow_null=True, default=None, min_value=0, max_value=MAX_ID, **kwargs
+        required=False, allow_null=True, default=None, min_value=0, max_value=CLAIM_OFFSET_MAX,
+        **kwargs,
     )
 
 
@@ -220,9 +226,10 @@ def annotation_input(data):
     goes through the serializer, for the same answer and every error message;
     tests/test_api_annotations.py holds the two to the same answers."""
     if _plain_annotation(data):
+        data = {"claim_start": None, "claim_end": None, **data}  # the serializer's defaults
         if "evidence" in data:  # the serializer's CharField trims each link
             return {**data, "evidence": [link.strip() for link in data["evidence"]]}
-        return dict(data)
+        return data
     serializer = AnnotationInputSerializer(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -239,7 +246,13 @@ def _plain_annotation(data):
         and (version is None or (type(version) is int and version >= 0))
         and type(evidence) is list and len(evidence) <= EVIDENCE_MAX_LINKS
         and all(_plain_text(link, URL_MAX_LENGTH) and link.strip() for link in evidence)
+        and all(_plain_offset(data.get(name)) for name in ("claim_start", "claim_end"))
     )
+
+
+def _plain_offset(value):
+    """Whether a ClaimOffset takes `value` as it is."""
+    return value is None or (type(value) is int and 0 <= value <= CLAIM_OFFSET_MAX)
 
 
 def _plain_text(value, max_length):
