@@ -137,11 +137,11 @@ def test_adjudication_page_query_count_is_constant(client, judy, alice, bob,
     # votes, their discussions, agreement, candidates checked before (their details only
     # when one scores), projects, the user's shortcuts; and with every case listed, the
     # count of those left
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         html = client.get("/adjudicate/").content.decode()
     assert html.count('class="case card"') == 25
     assert html.count('class="context"') == 49  # the first sentence has none before
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         html = client.get("/adjudicate/", {"show": "all"}).content.decode()
     assert html.count('class="case card') == 25 and ">40 sentences left<" in html
 

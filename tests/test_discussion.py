@@ -149,8 +149,8 @@ def test_the_adjudication_page_query_count_stays_constant_with_threads_and_spans
         add_comment(sentence=sentence, author=judy, text="Because.")
     client.force_login(judy)
     # session, user, groups, count, page of sentences, their votes, their comments,
-    # agreement, candidates checked before, projects
-    with django_assert_max_num_queries(10):
+    # agreement, candidates checked before, projects, the user's shortcuts
+    with django_assert_max_num_queries(11):
         html = client.get("/adjudicate/").content.decode()
     assert html.count('<mark class="claim" title=') == 25
     assert html.count('class="comment-text"') == 50
