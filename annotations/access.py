@@ -4,7 +4,7 @@ admin and commands call these functions and hold no rule of their own."""
 
 from django.db.models import Count, Q
 
-from .models import Annotation, Article, Label, Project, Sentence
+from .models import Annotation, Article, Label, Project, Sentence, Skip
 
 REVIEWER_GROUP = "reviewer"
 ADJUDICATOR_GROUP = "adjudicator"
@@ -140,6 +140,18 @@ def others_counts(user, sentence):
         return None
     others = Annotation.objects.filter(sentence=sentence).exclude(reviewer=user)
     return _counts(others).get(sentence.pk, dict.fromkeys(Label.values, 0))
+
+
+def skip_counts(user, article):
+    """{sentence id: how many reviewers skipped it} on `article`, for adjudicators (who see
+    every label anyway); {} for reviewers, who never learn of another's skip. One query for
+    adjudicators, none otherwise."""
+    if not is_adjudicator(user):
+        return {}
+    return dict(
+        Skip.objects.filter(sentence__article=article).order_by()
+        .values_list("sentence_id").annotate(n=Count("id"))
+    )
 
 
 def _counts(annotations):

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -23,6 +24,7 @@ from .annotating import (
 )
 from .export_source import ExportUnavailable, open_export, streamed_response
 from .exporting import CONTENT_TYPES, ExportFilters, stream_export
+from .guidelines import render as render_guidelines
 from .importing import InvalidArticle, InvalidRecords, import_records, parse_records
 from .languages import (
     UnknownLanguage,
@@ -124,6 +126,12 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["members"]
+    readonly_fields = ["guidelines_preview"]
+
+    @admin.display(description="Guidelines as reviewers see them")
+    def guidelines_preview(self, project):
+        html = render_guidelines(project.guidelines or "")
+        return mark_safe(f'<div class="guidelines-preview">{html}</div>') if html else "–"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(article_count=Count("articles"))

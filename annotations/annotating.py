@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .access import is_adjudicator, others_counts, sees_others_after_labeling, visible_sentences
-from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Label
+from .models import EVIDENCE_MAX_LINKS, NOTE_MAX_LENGTH, Annotation, Label, Skip
 from .tallies import apply_change
 
 URL_MAX_LENGTH = 2000
@@ -143,7 +143,12 @@ def save_label(*, sentence_id, reviewer, label, note="", evidence=(), claim_star
     return Saved(annotation, created, sentence.article_id, others_counts(reviewer, sentence))
 
 
-_SAVE = "SELECT * FROM factcheck_save_annotation(" + ", ".join(["%s"] * 13) + ")"
+# A label replaces the reviewer's skip of the sentence (`skipping`): the skip is deleted in
+# the same statement, so that a refused save (409, 404) keeps it.
+_SAVE = (
+    "WITH unskipped AS (DELETE FROM annotations_skip WHERE sentence_id = %s AND reviewer_id = %s)"
+    " SELECT * FROM factcheck_save_annotation(" + ", ".join(["%s"] * 13) + ")"
+)
 
 
 def _save_in_postgres(sentence_id, reviewer, values, version, *, check):
@@ -153,6 +158,7 @@ def _save_in_postgres(sentence_id, reviewer, values, version, *, check):
     now = timezone.now()
     adjudicator = is_adjudicator(reviewer)
     params = [
+        sentence_id, reviewer.pk,
         sentence_id, reviewer.pk, values["label"], values["note"],
         json.dumps(values["evidence"]), version, adjudicator, check, _history_user_id(), now,
         timezone.get_default_timezone_name(), values["claim_start"], values["claim_end"],
@@ -202,6 +208,8 @@ def _save_portable(sentence, reviewer, values, version):
     """`save_annotation` through the ORM, on any database."""
     check_claim(sentence, values["claim_start"], values["claim_end"])
     with transaction.atomic():
+        # A label replaces the reviewer's skip; a refused save rolls this back.
+        Skip.objects.filter(sentence=sentence, reviewer=reviewer).delete()
         annotation = _locked(sentence, reviewer)
         if annotation is None:
             if version:

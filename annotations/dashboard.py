@@ -18,11 +18,12 @@ from django.utils import timezone
 from . import rollups
 from .agreement import LABELS, alpha, labels_on, marginals_of
 from .agreement import summary as agreement_summary
-from .models import Article, ArticleTally, Sentence, review_target_of
+from .models import Article, ArticleTally, Sentence, Skip, SkipReason, review_target_of
 from .tallies import PAIRS, SUMMED, coincidences_of, field
 
 SLOWEST_ARTICLES = 15
 MOST_DISPUTED = 10
+MOST_SKIPPED = 10
 DEFAULT_DAYS = 30
 LONGEST_DAYS = 367  # a year, leap day included, both ends counted
 EARLIEST_DAY = date(1900, 1, 1)
@@ -64,7 +65,7 @@ def period_of(filters: DashboardFilters):
 
 
 def dashboard(filters: DashboardFilters):
-    """Every figure of the dashboard; five queries whatever the number of labels. Raise
+    """Every figure of the dashboard; seven queries whatever the number of labels. Raise
     InvalidFilters for a period `period_of` refuses."""
     since, until = period_of(filters)
     # The tallies joined to their articles (an IN over a subquery of every article cost
@@ -109,6 +110,7 @@ def dashboard(filters: DashboardFilters):
         ],
         "most_disputed": most_disputed,
         "split_sentences": _split_sentences([row["id"] for row in most_disputed]),
+        "skips": skipped(filters),
         **_activity(
             # "" (the form's "All projects") is every project, as None is.
             rollups.activity(since, until, project=filters.project or None,
@@ -165,6 +167,38 @@ def _overall(tallies):
             "articles": sums["recurring_articles"],
             "percent": 100 * recurring / figures["sentences"] if figures["sentences"] else 0,
         },
+    }
+
+
+def skipped(filters):
+    """Skips in the filters' articles: how many, on how many sentences, and the sentences
+    skipped by the most reviewers (a sign the splitter or the selection of articles is
+    wrong), with the count of each reason. Two queries."""
+    skips = Skip.objects.all()
+    if filters.project:
+        skips = skips.filter(sentence__article__project__slug=filters.project)
+    if filters.article:
+        skips = skips.filter(sentence__article_id=filters.article)
+    totals = skips.aggregate(skips=Count("pk"), sentences=Count("sentence", distinct=True))
+    reasons = {code: Count("pk", filter=Q(reason=code)) for code in SkipReason.values}
+    most = (
+        skips.order_by().values("sentence_id", "sentence__text", "sentence__article_id")
+        .annotate(n=Count("pk"), **reasons)
+        .order_by("-n", "sentence_id")[:MOST_SKIPPED]
+    )
+    return {
+        **totals,
+        "most_skipped": [
+            {
+                "sentence_id": row["sentence_id"], "article_id": row["sentence__article_id"],
+                "text": row["sentence__text"], "skips": row["n"],
+                "reasons": [
+                    {"reason": words, "count": row[code]}
+                    for code, words in SkipReason.choices if row[code]
+                ],
+            }
+            for row in most
+        ],
     }
 
 

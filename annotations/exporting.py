@@ -37,10 +37,19 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from .languages import UnknownLanguage, clean_language
-from .models import MAX_ID, Annotation, Label, Prediction, PredictionModel, Project, Sentence
+from .models import (
+    MAX_ID,
+    Annotation,
+    Label,
+    Prediction,
+    PredictionModel,
+    Project,
+    Sentence,
+    Skip,
+)
 from .progress import label_count
 
-KINDS = ("annotations", "sentences")
+KINDS = ("annotations", "sentences", "skips")
 FORMATS = ("jsonl", "csv", "json")
 SPLITS = ("train", "validation", "test")
 # An article's split comes from its split_bucket (0-99): below 80 train, below 90
@@ -213,6 +222,26 @@ def claim_columns(span, sentence, name=""):
     }
 
 
+def skip_query(filters):
+    """One row per skip (a sentence a reviewer chose not to label, and why), in the order of
+    their ids. A skip has no label: the `label` filter does not apply (the API refuses it)."""
+    rows = by_article(Skip.objects.all(), filters, "sentence__")
+    if filters.reviewer:
+        rows = rows.filter(reviewer__username=filters.reviewer)
+    if filters.updated_since:
+        rows = rows.filter(updated_at__gte=filters.updated_since)
+    columns = {
+        **sentence_columns("sentence__"),
+        "skip_id": (F("id"), PLAIN),
+        "reviewer": (reviewer_name("reviewer_id", "reviewer__username", filters.anonymize), TEXT),
+        "reason": (F("reason"), PLAIN),
+        "created_at": (F("created_at"), TIMESTAMP),
+        "updated_at": (F("updated_at"), TIMESTAMP),
+        "split": (split_of("sentence__article__split_bucket"), PLAIN),
+    }
+    return rows, columns, ("skip_id",)
+
+
 def sentence_query(filters):
     """One row per sentence, in the order of the article and the position: its context,
     every vote, the counts, majority and verdict."""
@@ -310,7 +339,7 @@ def model_predictions(names):
 # The order of the primary key: the cheapest to sort (by article and position cost 5-10 %
 # more, docs/benchmarks.md, Export), and a row keeps its place as labels are added.
 ANNOTATION_ORDER = ("annotation_id",)
-QUERIES = {"annotations": annotation_query, "sentences": sentence_query}
+QUERIES = {"annotations": annotation_query, "sentences": sentence_query, "skips": skip_query}
 
 
 def export_query(kind, filters):

@@ -10,6 +10,7 @@ DEFAULT_PROJECT_SLUG = "default"
 NOTE_MAX_LENGTH = 10_000
 EVIDENCE_MAX_LINKS = 20
 COMMENT_MAX_LENGTH = 2_000
+GUIDELINES_MAX_LENGTH = 100_000
 # Ids are 64-bit in the database: a larger number given as an id is refused, not overflowed.
 MAX_ID = 2**63 - 1
 
@@ -113,6 +114,15 @@ class Project(models.Model):
         help_text=(
             "Show reviewers this model's label as a suggestion. Off by default: a visible "
             "guess steers the label. Predictions never count as labels."
+        ),
+    )
+    guidelines = models.TextField(
+        blank=True,
+        max_length=GUIDELINES_MAX_LENGTH,
+        help_text=(
+            "How to label, in Markdown (no HTML). Reviewers see them beside the article (key g); "
+            "they open by themselves the first time a reviewer opens the project and again "
+            "after every change."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -543,3 +553,57 @@ class CommentRead(models.Model):
 
     def __str__(self):
         return f"user {self.user_id} read sentence {self.sentence_id} up to {self.last_read_id}"
+
+
+class GuidelinesSeen(models.Model):
+    """The guidelines of `project` as `user` last saw them, by digest (`guidelines.digest_of`):
+    the article page opens them by itself while the digest differs from the current text's."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "project"], name="guidelines_seen_once"),
+        ]
+
+    def __str__(self):
+        return f"guidelines of project {self.project_id} seen by {self.user_id}"
+
+
+class SkipReason(models.TextChoices):
+    NOT_A_CLAIM = "not_a_claim", "not a factual claim"
+    OPINION = "opinion", "opinion"
+    NEEDS_EXPERTISE = "needs_expertise", "needs expertise"
+    OTHER = "other", "other"
+
+
+class Skip(models.Model):
+    """A sentence a reviewer chose not to label, with an optional reason. Not a label: it
+    counts nowhere in progress, agreement or the review target; the queue does not offer the
+    sentence to that reviewer again. A reviewer has a label or a skip on a sentence, never
+    both (`skipping`; labeling removes the skip)."""
+
+    sentence = models.ForeignKey(Sentence, on_delete=models.CASCADE, related_name="skips")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skips"
+    )
+    reason = models.CharField(max_length=32, choices=SkipReason.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sentence_id", "reviewer_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sentence", "reviewer"], name="skip_one_per_reviewer"),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=["", *SkipReason.values]),
+                name="skip_reason_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["reviewer", "sentence"])]
+
+    def __str__(self):
+        return f"sentence {self.sentence_id} skipped by {self.reviewer_id}"

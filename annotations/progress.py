@@ -7,7 +7,7 @@ project's). Labels beyond the target do not count towards progress.
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import Annotation, Article, review_target_of
+from .models import Annotation, Article, Skip, review_target_of
 
 
 def count_of(queryset):
@@ -31,7 +31,8 @@ def sum_of(queryset, field):
 def with_progress(articles, user=None):
     """Annotate articles with `target`, `sentence_count`, `reviews_total` (labels needed
     in all), `reviews_done` (labels counted up to the target), `reviews_needed` (labels
-    still missing) and, given a user, `labeled_by_user` (the sentences they labeled)."""
+    still missing) and, given a user, `labeled_by_user` (the sentences they labeled) and
+    `skipped_by_user` (those they skipped: not labels, they count nowhere else)."""
     articles = articles.annotate(
         target=review_target_of(article=""),
         sentence_count=Coalesce(F("tally__sentences"), 0),
@@ -43,7 +44,10 @@ def with_progress(articles, user=None):
         articles = articles.annotate(
             labeled_by_user=count_of(
                 Annotation.objects.filter(sentence__article=OuterRef("pk"), reviewer=user)
-            )
+            ),
+            skipped_by_user=count_of(
+                Skip.objects.filter(sentence__article=OuterRef("pk"), reviewer=user)
+            ),
         )
     return articles
 

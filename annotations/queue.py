@@ -7,7 +7,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from .access import visible_articles
-from .models import Annotation, Article, Hold, Sentence, review_target_of
+from .models import Annotation, Article, Hold, Sentence, Skip, review_target_of
 from .progress import count_of, label_count
 
 HOLD_DURATION = timedelta(minutes=30)
@@ -17,7 +17,8 @@ HOLD_BATCH = 20
 
 
 def open_sentences(user, articles, now):
-    """Sentences of `articles` the user has not labeled and that still need a reviewer:
+    """Sentences of `articles` the user has neither labeled nor skipped and that still need a
+    reviewer:
     their labels plus the live holds of others who have not labeled them stay below the
     review target. The user's own held sentences come first, then the oldest article's."""
     others_holding = (
@@ -30,10 +31,18 @@ def open_sentences(user, articles, now):
                 )
             )
         )
+        # A reviewer who skipped it does not take it either (their hold is gone anyway).
+        .exclude(
+            Exists(
+                Skip.objects.filter(sentence=OuterRef("sentence"), reviewer=OuterRef("reviewer"))
+            )
+        )
     )
     return (
         Sentence.objects.filter(article__in=articles)
         .exclude(Exists(Annotation.objects.filter(sentence=OuterRef("pk"), reviewer=user)))
+        # Never again to a reviewer who skipped it.
+        .exclude(Exists(Skip.objects.filter(sentence=OuterRef("pk"), reviewer=user)))
         .annotate(
             target=review_target_of(),
             taken=label_count() + count_of(others_holding),

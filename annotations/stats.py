@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 
 from .agreement import marginals_of, reviewer_coincidences, summary
-from .models import Annotation, ArticleTally, Label
+from .models import Annotation, ArticleTally, Label, Skip, SkipReason
 from .progress import with_progress
 from .tallies import coincidences
 
@@ -47,6 +47,10 @@ def collection_stats(articles):
     per_reviewer_labels = dict(
         annotations.order_by().values_list("reviewer_id").annotate(n=Count("id"))
     )
+    # Skips are not labels: counted apart, never in progress or agreement.
+    skips = Skip.objects.filter(sentence__article__in=articles).order_by()
+    skips_by_reason = dict(skips.values_list("reason").annotate(n=Count("id")))
+    per_reviewer_skips = dict(skips.values_list("reviewer_id").annotate(n=Count("id")))
     return {
         "totals": {
             "articles": articles.count(),
@@ -54,6 +58,13 @@ def collection_stats(articles):
             "annotations": sum(labels.values()),
             "verdicts": tallied["n_verdicts"] or 0,
             "reviewers": len(per_reviewer_labels),
+            "skips": sum(skips_by_reason.values()),
+        },
+        "skips": {
+            "total": sum(skips_by_reason.values()),
+            "by_reason": {
+                code or "none": skips_by_reason.get(code, 0) for code in [*SkipReason.values, ""]
+            },
         },
         "labels": labels,
         "progress": {
@@ -71,6 +82,7 @@ def collection_stats(articles):
             {
                 "reviewer": usernames.get(pk, ""),
                 "annotations": per_reviewer_labels.get(pk, 0),
+                "skips": per_reviewer_skips.get(pk, 0),
                 **figures,
             }
             for pk, figures in sorted(

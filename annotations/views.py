@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -20,21 +20,26 @@ from .access import (
     may_search_checks,
     may_see_matches,
     others_labels,
+    skip_counts,
     visible_articles,
     visible_projects,
 )
 from .adjudicating import adjudication_queue
 from .agreement import summary
 from .discussing import new_replies
+from .guidelines import digest_of
+from .guidelines import render as render_guidelines
+from .guidelines import state as guideline_state
 from .languages import is_right_to_left, language_name
 from .limits import sign_in_refusal
 from .matching import MAX_QUERY_LENGTH, MIN_QUERY_LENGTH, matches_for_many, search_checks
-from .models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, Annotation
+from .models import COMMENT_MAX_LENGTH, NOTE_MAX_LENGTH, Annotation, GuidelinesSeen, Skip
 from .predictions import suggestions
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
 from .segmentation import paragraph_spans
 from .shortcuts import ACTIONS, InvalidShortcuts, clean_keys, save_shortcuts, shortcuts_for
+from .skipping import REASONS
 from .tallies import coincidences
 
 log = logging.getLogger(__name__)
@@ -87,7 +92,7 @@ def home(request):
     )
     has_work = (
         with_progress(visible_articles(user), user)
-        .filter(labeled_by_user__lt=F("sentence_count"))
+        .filter(labeled_by_user__lt=F("sentence_count") - F("skipped_by_user"))
         .exists()
     )
     filters = {"q": q, "sort": sort, "project": project, "language": language}
@@ -119,11 +124,16 @@ def home(request):
 @reviewer_required
 def article_page(request, pk):
     user = request.user
+    seen = GuidelinesSeen.objects.filter(project=OuterRef("project"), user=user)
     article = get_object_or_404(
-        with_progress(visible_articles(user).select_related("project"), user), pk=pk
+        with_progress(visible_articles(user).select_related("project"), user)
+        # The version of the guidelines this reviewer last saw: no query of its own.
+        .annotate(guidelines_seen=Subquery(seen.values("digest")[:1])),
+        pk=pk,
     )
     sentences = list(article.sentences.all())
     mine = Annotation.objects.filter(sentence__article=article, reviewer=user)
+    guidelines = article.project.guidelines
     return render(
         request,
         "annotations/article.html",
@@ -138,6 +148,8 @@ def article_page(request, pk):
             "note_max_length": NOTE_MAX_LENGTH,
             "shortcuts": shortcuts_for(user),
             "comment_max_length": COMMENT_MAX_LENGTH,
+            "guidelines_html": render_guidelines(guidelines),
+            "skip_reasons": REASONS,
             "page_data": {
                 "user": user.pk,
                 "annotations": {
@@ -148,7 +160,18 @@ def article_page(request, pk):
                     }
                     for a in mine
                 },
+                "skips": {
+                    skip.sentence_id: skip.reason
+                    for skip in Skip.objects.filter(sentence__article=article, reviewer=user)
+                },
                 "others": others_labels(user, article),
+                # Adjudicators see how many reviewers skipped each sentence, never who.
+                "skip_counts": skip_counts(user, article),
+                "project": article.project.slug,
+                "guidelines": {
+                    "state": guideline_state(guidelines, article.guidelines_seen),
+                    "digest": digest_of(guidelines),
+                },
                 "sees_all": is_adjudicator(user),
                 "matches_before": may_see_matches(user, article.project, labeled=False),
                 # A model's labels, where the project shows them: never counted as labels.

@@ -76,9 +76,9 @@ def test_dashboard_page_for_staff_in_constant_queries(client, staff, known,
                                                       django_assert_num_queries):
     client.force_login(staff)
     # session, user, overall (verdicts included), articles furthest from the target, most
-    # disputed articles, split sentences, activity, the models (none here: see
-    # test_dashboard_models), projects for the filter
-    with django_assert_num_queries(9):
+    # disputed articles, split sentences, the skips counted, the sentences skipped most,
+    # activity, the models (none here: see test_dashboard_models), projects for the filter
+    with django_assert_num_queries(11):
         response = client.get("/admin/dashboard/", {"project": "desk"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -95,11 +95,11 @@ def test_dashboard_activity_in_constant_queries_whatever_the_filter(
 ):
     """Activity is one query: over the projects' rollups, or one article's labels (and
     articles without disagreement need no query for their split sentences). One more for
-    the Models section, which finds no model here."""
+    the Models section, which finds no model here, and two for the skips."""
     if "article" in query:
         query["article"] = known[0].pk
     client.force_login(staff)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         response = client.get("/admin/dashboard/", query)
     assert response.status_code == 200
     html = response.content.decode()

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from annotations.annotating import save_annotation
+from annotations.skipping import skip_sentence
 from tests.factories import make_article, make_project
 
 pytestmark = pytest.mark.django_db
@@ -145,15 +146,37 @@ def test_article_page_escapes_sentence_text_and_unsafe_urls(client, alice):
 def test_article_page_runs_in_a_constant_number_of_queries(
     client, alice, bob, django_assert_max_num_queries
 ):
-    article = make_article(" ".join(f"Claim number {i} is made here." for i in range(300)))
+    project = make_project("desk", guidelines="# Rules\n\nLabel *claims*.")
+    article = make_article(
+        " ".join(f"Claim number {i} is made here." for i in range(300)), project=project
+    )
     for sentence in article.sentences.all()[:150]:
         save_annotation(sentence=sentence, reviewer=alice, label="verified")
         save_annotation(sentence=sentence, reviewer=bob, label="disputed")
+    for sentence in article.sentences.all()[150:200]:
+        skip_sentence(sentence_id=sentence.pk, reviewer=alice, reason="opinion")
     client.force_login(alice)
-    # session, user, groups, article with progress, sentences, own labels, others' counts
+    # session, user, groups, article with progress and the guidelines seen, sentences, own
+    # labels, own skips (others' counts: none, the project does not show them)
     with django_assert_max_num_queries(7):
         response = client.get(f"/articles/{article.pk}/")
     assert response.content.decode().count('class="sentence"') == 300
+    assert len(response.context["page_data"]["skips"]) == 50
+
+
+def test_article_page_for_an_adjudicator_runs_in_a_constant_number_of_queries(
+    client, alice, bob, judy, django_assert_num_queries
+):
+    article = make_article(" ".join(f"Claim number {i} is made here." for i in range(300)))
+    for sentence in article.sentences.all()[:150]:
+        save_annotation(sentence=sentence, reviewer=alice, label="verified")
+        skip_sentence(sentence_id=sentence.pk, reviewer=bob)
+    client.force_login(judy)
+    # session, user, groups, article with progress and the guidelines seen, sentences, own
+    # labels, own skips, every other label, the skips counted
+    with django_assert_num_queries(9):
+        response = client.get(f"/articles/{article.pk}/")
+    assert len(response.context["page_data"]["skip_counts"]) == 150
 
 
 class TestErrorPages:

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from annotations.api.rows import AnnotationRow, SentenceRow
+from annotations.api.rows import AnnotationRow, SentenceRow, SkipRow
 from annotations.exporting import ExportFilters, export_query
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,8 @@ def test_schema_is_not_for_anonymous(client):
 
 
 @pytest.mark.parametrize(
-    ("kind", "row"), [("annotations", AnnotationRow), ("sentences", SentenceRow)]
+    ("kind", "row"),
+    [("annotations", AnnotationRow), ("sentences", SentenceRow), ("skips", SkipRow)],
 )
 def test_documented_row_fields_are_the_exported_columns(kind, row):
     _, columns = export_query(kind, ExportFilters())

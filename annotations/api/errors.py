@@ -10,6 +10,7 @@ from ..annotating import InvalidAnnotation, StaleVersion
 from ..discussing import InvalidComment
 from ..importing import ArticleTooLarge, InvalidArticle
 from ..predictions import PROBLEMS_LISTED, InvalidModelName, InvalidPredictions
+from ..skipping import AlreadyLabeled, InvalidSkip
 from .throttles import AnonRateThrottle
 
 
@@ -19,6 +20,8 @@ def exception_handler(exc, context):
 
         current = AnnotationSerializer(exc.current).data if exc.current else None
         return Response({"detail": str(exc), "current": current}, status.HTTP_409_CONFLICT)
+    if isinstance(exc, AlreadyLabeled):
+        return Response({"detail": str(exc)}, status.HTTP_409_CONFLICT)
     if isinstance(exc, ArticleTooLarge):
         return Response({"detail": str(exc)}, status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, InvalidPredictions):
@@ -27,7 +30,9 @@ def exception_handler(exc, context):
              "error_count": len(exc.problems)},
             status.HTTP_400_BAD_REQUEST,
         )
-    if isinstance(exc, InvalidArticle | InvalidAnnotation | InvalidModelName | InvalidComment):
+    if isinstance(
+        exc, InvalidArticle | InvalidAnnotation | InvalidModelName | InvalidComment | InvalidSkip
+    ):
         return Response({"detail": str(exc)}, status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, OperationalError | InterfaceError):
         # The database is out of reach (restarting, failing over): nothing was saved, and

@@ -3,7 +3,7 @@ columns the exports really write."""
 
 from rest_framework import serializers
 
-from ..models import Label
+from ..models import Label, SkipReason
 
 
 class SentenceFieldsRow(serializers.Serializer):
@@ -81,3 +81,14 @@ class SentenceRow(SentenceFieldsRow):
         help_text="Ids of checked sentences of other articles stating the same claim, best "
         "first, found when the article was imported. In CSV: JSON text.",
     )
+
+
+class SkipRow(SentenceFieldsRow):
+    skip_id = serializers.IntegerField()
+    reviewer = serializers.CharField(help_text="Username, or a stable pseudonym with anonymize.")
+    reason = serializers.ChoiceField(
+        choices=[*SkipReason.values, ""], help_text="'' when none was given."
+    )
+    created_at = serializers.DateTimeField(help_text="ISO 8601, UTC.")
+    updated_at = serializers.DateTimeField(help_text="ISO 8601, UTC.")
+    split = serializers.ChoiceField(choices=["train", "validation", "test"])

@@ -19,6 +19,8 @@ from ..models import (
     Comment,
     Label,
     Project,
+    Skip,
+    SkipReason,
     Verdict,
 )
 
@@ -122,6 +124,9 @@ class ArticleSerializer(ProgressFields):
     created_at = serializers.DateTimeField()
     review_target = serializers.IntegerField(source="target")
     labeled_by_me = serializers.IntegerField(source="labeled_by_user")
+    skipped_by_me = serializers.IntegerField(
+        source="skipped_by_user", help_text="Sentences you skipped (not labels)."
+    )
 
 
 class ArticleImportSerializer(StrictSerializer):
@@ -552,4 +557,41 @@ class ShortcutsSerializer(serializers.Serializer):
     keys = serializers.DictField(
         child=serializers.CharField(max_length=1, trim_whitespace=False), required=False,
         help_text="action: key, one character each, no key for two actions.",
+    )
+
+
+class SkipInputSerializer(StrictSerializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=40,
+        help_text="One of " + ", ".join(SkipReason.values) + " (or its words, e.g. "
+        "\"not a factual claim\"); empty or missing: no reason.",
+    )
+
+
+class SkipSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.username")
+    reason_text = serializers.CharField(
+        source="get_reason_display", help_text="The reason in words ('' for none)."
+    )
+
+    class Meta:
+        model = Skip
+        fields = ["sentence", "reviewer", "reason", "reason_text", "created_at", "updated_at"]
+
+
+class GuidelinesSerializer(serializers.Serializer):
+    project = serializers.CharField(help_text="Project slug.")
+    text = serializers.CharField(help_text="Markdown, as written.")
+    html = serializers.CharField(help_text="Rendered and sanitised.")
+    digest = serializers.CharField(help_text="SHA-256 of the text: names this version.")
+    state = serializers.ChoiceField(
+        choices=["none", "new", "updated", "seen"],
+        help_text="For the caller: none (no guidelines), new (never seen), updated (changed "
+        "since seen) or seen.",
+    )
+
+
+class GuidelinesSeenSerializer(StrictSerializer):
+    digest = serializers.RegexField(
+        r"^[0-9a-f]{64}$", max_length=64, help_text="The digest of the version seen."
     )

@@ -16,9 +16,17 @@ urlpatterns = [
         views.MyAnnotation.as_view(),
         name="api-my-annotation",
     ),
+    path("sentences/<id:pk>/skip/", views.MySkip.as_view(), name="api-skip"),
+    path("projects/<slug:slug>/guidelines/", views.Guidelines.as_view(), name="api-guidelines"),
+    path(
+        "projects/<slug:slug>/guidelines/seen/",
+        views.GuidelinesSeen.as_view(),
+        name="api-guidelines-seen",
+    ),
     path("annotations/", views.AnnotationList.as_view(), name="api-annotations"),
     path("export/annotations/", views.AnnotationExport.as_view(), name="api-export-annotations"),
     path("export/sentences/", views.SentenceExport.as_view(), name="api-export-sentences"),
+    path("export/skips/", views.SkipExport.as_view(), name="api-export-skips"),
     path(
         "export/claimreview/", views.ClaimReviewExport.as_view(), name="api-export-claimreview"
     ),

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from .. import guidelines
 from ..access import (
     check_search_articles,
     export_scope,
@@ -37,10 +38,12 @@ from ..importing import import_article
 from ..limits import sign_in_refusal
 from ..matching import matches_for, search_checks
 from ..models import Annotation, Article, PredictionModel, Sentence
+from ..models import GuidelinesSeen as GuidelinesSeenRow
 from ..predictions import import_predictions
 from ..progress import projects_with_progress, with_progress
 from ..queue import next_sentence
 from ..shortcuts import InvalidShortcuts, save_shortcuts, shortcuts_for
+from ..skipping import skip_sentence, unskip_sentence
 from ..stats import collection_stats
 from . import serializers
 from .permissions import (
@@ -51,7 +54,7 @@ from .permissions import (
     ReviewerToReadCreatorToWrite,
     ReviewerToReadImporterToWrite,
 )
-from .rows import AnnotationRow, SentenceRow
+from .rows import AnnotationRow, SentenceRow, SkipRow
 from .throttles import TokenRateThrottle
 
 
@@ -190,6 +193,78 @@ class MyAnnotation(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class MySkip(APIView):
+    """The caller's skip of one sentence: not a label, counted nowhere, and the queue does
+    not offer the sentence to them again. Whoever may label the sentence may skip it. PUT
+    skips (or changes the reason); DELETE undoes. Skipping a sentence one has labeled is a
+    409 (remove the label first); labeling a skipped sentence removes the skip."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(
+        request=serializers.SkipInputSerializer,
+        responses={200: serializers.SkipSerializer, 201: serializers.SkipSerializer,
+                   409: OpenApiResponse(description="You have labeled this sentence.")},
+    )
+    def put(self, request, pk):
+        data = serializers.SkipInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            skip, created = skip_sentence(
+                sentence_id=pk, reviewer=request.user,
+                reason=data.validated_data.get("reason") or "",
+            )
+        except SentenceNotFound:
+            raise Http404 from None
+        return Response(
+            serializers.SkipSerializer(skip).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, pk):
+        try:
+            deleted = unskip_sentence(sentence_id=pk, reviewer=request.user)
+        except SentenceNotFound:
+            raise Http404 from None
+        if not deleted:
+            return Response({"detail": "You have not skipped this sentence."}, status=404)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class Guidelines(APIView):
+    """A project's guidelines (Markdown and safe HTML), and whether the caller has seen
+    this version of them."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(responses=serializers.GuidelinesSerializer)
+    def get(self, request, slug):
+        project = get_object_or_404(visible_projects(request.user), slug=slug)
+        seen = GuidelinesSeenRow.objects.filter(user=request.user, project=project).first()
+        text = project.guidelines
+        return Response({
+            "project": project.slug, "text": text, "html": guidelines.render(text),
+            "digest": guidelines.digest_of(text),
+            "state": guidelines.state(text, seen.digest if seen else None),
+        })
+
+
+class GuidelinesSeen(APIView):
+    """Record that the caller has read a version of the project's guidelines (`digest`,
+    as GET gives it): the article page stops opening them by itself until they change."""
+
+    permission_classes = [IsReviewer]
+
+    @extend_schema(request=serializers.GuidelinesSeenSerializer, responses={204: None})
+    def put(self, request, slug):
+        project = get_object_or_404(visible_projects(request.user), slug=slug)
+        data = serializers.GuidelinesSeenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        guidelines.mark_seen(user=request.user, project=project, **data.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class AnnotationList(generics.ListAPIView):
     """Annotations, filtered by `project` (slug), `article` (id), `label`, `reviewer`
     (username). Reviewers see only their own; adjudicators and staff see all."""
@@ -225,6 +300,8 @@ class Export(APIView):
 
     def get(self, request):
         query = request.query_params.dict()
+        if self.kind == "skips" and "label" in query:
+            raise ValidationError({"label": ["a skip has no label"]})
         if "model" in request.query_params:
             if self.kind != "sentences":
                 raise ValidationError({"model": ["only the sentence export adds predictions"]})
@@ -277,6 +354,11 @@ class AnnotationExport(Export):
 @_export_schema(SentenceRow, "One row per sentence: votes, counts, majority label, verdict.")
 class SentenceExport(Export):
     kind = "sentences"
+
+
+@_export_schema(SkipRow, "One row per skip: who skipped which sentence, and why.")
+class SkipExport(Export):
+    kind = "skips"
 
 
 @extend_schema(

@@ -50,6 +50,8 @@ class Command(BaseCommand):
     def handle(self, *, kind, output, **options):
         if options.get("model") and kind != "sentences":
             raise CommandError("--model: only the sentence export adds predictions")
+        if options.get("label") and kind == "skips":
+            raise CommandError("--label: a skip has no label")
         try:
             # The operator's command exports every project (projects=None).
             query = parse_export_query({name: options.get(name) for name in PARAMETERS})
