@@ -4,6 +4,7 @@ from rest_framework.test import APIClient
 
 from annotations.annotating import save_annotation
 from annotations.models import Article
+from annotations.skipping import skip_sentence
 from tests.factories import PASSWORD, api, make_article, make_project
 
 pytestmark = pytest.mark.django_db
@@ -85,14 +86,19 @@ def test_article_detail_query_count_does_not_grow_with_sentences(
     article = make_article(body=" ".join(f"Sentence number {i} is here." for i in range(300)))
     for sentence in article.sentences.all()[:100]:
         save_annotation(sentence=sentence, reviewer=alice, label="verified")
+    for sentence in article.sentences.all()[100:150]:
+        skip_sentence(sentence_id=sentence.pk, reviewer=alice)
     api(alice).get("/api/articles/")  # a first request, as in a session under way
     alice = User.objects.get(pk=alice.pk)  # as a new request would, reads her groups
-    # groups, the article with progress, its sentences, alice's labels on them (the
-    # throttle adds to the shared counter once every 1% of its rate)
-    with django_assert_num_queries(4):
+    # groups, the article with progress, its sentences, alice's labels and skips on them
+    # (the throttle adds to the shared counter once every 1% of its rate)
+    with django_assert_num_queries(5):
         data = api(alice).get(f"/api/articles/{article.pk}/").json()
     assert len(data["sentences"]) == 300
     assert data["labeled_by_me"] == 100
+    assert data["skipped_by_me"] == 50
+    assert data["sentences"][100]["my_skip"]["reason"] == ""
+    assert data["sentences"][99]["my_skip"] is None
 
 
 class TestImportThroughTheApi:

@@ -86,8 +86,8 @@ class SentenceRow(SentenceFieldsRow):
 class SkipRow(SentenceFieldsRow):
     skip_id = serializers.IntegerField()
     reviewer = serializers.CharField(help_text="Username, or a stable pseudonym with anonymize.")
-    reason = serializers.ChoiceField(
-        choices=[*SkipReason.values, ""], help_text="'' when none was given."
+    reason = serializers.CharField(
+        help_text="One of " + ", ".join(SkipReason.values) + "; '' when none was given."
     )
     created_at = serializers.DateTimeField(help_text="ISO 8601, UTC.")
     updated_at = serializers.DateTimeField(help_text="ISO 8601, UTC.")

@@ -166,6 +166,12 @@ class MyAnnotationSerializer(serializers.ModelSerializer):
                   "updated_at"]
 
 
+class MySkipSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Skip
+        fields = ["reason", "updated_at"]
+
+
 class SentenceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     position = serializers.IntegerField()
@@ -173,6 +179,7 @@ class SentenceSerializer(serializers.Serializer):
     start = serializers.IntegerField()
     end = serializers.IntegerField()
     my_annotation = MyAnnotationSerializer(allow_null=True, help_text="The caller's label.")
+    my_skip = MySkipSerializer(allow_null=True, help_text="The caller's skip (not a label).")
 
 
 class ArticleDetailSerializer(ArticleSerializer):

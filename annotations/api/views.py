@@ -37,7 +37,7 @@ from ..exporting import CONTENT_TYPES, gather, stream_export
 from ..importing import import_article
 from ..limits import sign_in_refusal
 from ..matching import matches_for, search_checks
-from ..models import Annotation, Article, PredictionModel, Sentence
+from ..models import Annotation, Article, PredictionModel, Sentence, Skip
 from ..models import GuidelinesSeen as GuidelinesSeenRow
 from ..predictions import import_predictions
 from ..progress import projects_with_progress, with_progress
@@ -125,21 +125,23 @@ class ArticleDetail(APIView):
 
 
 def _article_detail(user, pk, articles=None):
-    """Three queries: the article with its progress, its sentences, the user's labels.
-    `articles`: where to look (default: those the user sees)."""
+    """Four queries: the article with its progress, its sentences, the user's labels and
+    skips. `articles`: where to look (default: those the user sees)."""
     mine = Annotation.objects.filter(reviewer=user)
     articles = visible_articles(user) if articles is None else articles
     queryset = with_progress(articles.select_related("project"), user)
     article = get_object_or_404(
         queryset.prefetch_related(
             Prefetch("sentences", Sentence.objects.prefetch_related(
-                Prefetch("annotations", mine, to_attr="mine")
+                Prefetch("annotations", mine, to_attr="mine"),
+                Prefetch("skips", Skip.objects.filter(reviewer=user), to_attr="my_skips"),
             ))
         ),
         pk=pk,
     )
     for sentence in article.sentences.all():
         sentence.my_annotation = sentence.mine[0] if sentence.mine else None
+        sentence.my_skip = sentence.my_skips[0] if sentence.my_skips else None
     return article
 
 

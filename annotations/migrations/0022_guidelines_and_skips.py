@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('annotations', '0018_predictions'),
+        ('annotations', '0021_claims_and_comments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
