@@ -110,13 +110,13 @@ def test_a_closed_projects_guidelines_are_a_404_to_others(alice, bob):
     assert api(bob).get("/api/projects/closed/guidelines/").status_code == 200
 
 
-def test_the_article_page_carries_the_rendered_guidelines_and_their_state(client, alice):
+def test_the_article_page_is_given_the_rendered_guidelines_and_their_state(client, alice):
     project = make_project("desk", guidelines="Mark <b>claims</b> only. [x](javascript:y)")
     article = make_article("A claim.", project=project)
     client.force_login(alice)
     page = client.get(f"/articles/{article.pk}/")
     assert page.context["page_data"]["guidelines"]["state"] == "new"
-    html = page.content.decode()
+    html = page.context["guidelines_html"]
     assert "Mark &lt;b&gt;claims&lt;/b&gt; only." in html
     assert "href=\"javascript" not in html
 

@@ -157,8 +157,9 @@ def test_article_page_runs_in_a_constant_number_of_queries(
         skip_sentence(sentence_id=sentence.pk, reviewer=alice, reason="opinion")
     client.force_login(alice)
     # session, user, groups, article with progress and the guidelines seen, sentences, own
-    # labels, own skips (others' counts: none, the project does not show them)
-    with django_assert_max_num_queries(7):
+    # labels, own skips, the user's shortcuts (others' counts: none, the project does not
+    # show them)
+    with django_assert_max_num_queries(8):
         response = client.get(f"/articles/{article.pk}/")
     assert response.content.decode().count('class="sentence"') == 300
     assert len(response.context["page_data"]["skips"]) == 50
@@ -173,8 +174,8 @@ def test_article_page_for_an_adjudicator_runs_in_a_constant_number_of_queries(
         skip_sentence(sentence_id=sentence.pk, reviewer=bob)
     client.force_login(judy)
     # session, user, groups, article with progress and the guidelines seen, sentences, own
-    # labels, own skips, every other label, the skips counted
-    with django_assert_num_queries(9):
+    # labels, own skips, the user's shortcuts, every other label, the skips counted
+    with django_assert_num_queries(10):
         response = client.get(f"/articles/{article.pk}/")
     assert len(response.context["page_data"]["skip_counts"]) == 150
 
