@@ -556,7 +556,7 @@ class PredictionsImportSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
 
 
-class ShortcutsSerializer(serializers.Serializer):
+class ShortcutsSerializer(StrictSerializer):
     """A user's single-key shortcuts: on or off, and the key of each action (a PUT may give
     some keys only: the others keep their defaults)."""
 
