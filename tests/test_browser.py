@@ -263,13 +263,20 @@ def test_the_sentence_stays_editable_after_a_refused_change(page, live_server, r
 
 
 def test_a_save_whose_answer_was_lost_is_not_a_conflict(page, live_server, reviewer, article):
+    calls = []
+
     def reach_the_server_then_drop_the_answer(route):
-        route.fetch()
+        # The first save reaches the server and its answer is lost; the first retry fails
+        # too, so that "Offline" stays up for its 1 s and 2 s waits, longer than the
+        # assertion's polling interval (a single 1 s window could fall between two polls).
+        calls.append(route.request.url)
+        if len(calls) == 1:
+            route.fetch()
         route.abort("connectionreset")
 
     sign_in(page, live_server)
     open_article(page, live_server, article)
-    page.route("**/api/sentences/*/annotation/", reach_the_server_then_drop_the_answer, times=1)
+    page.route("**/api/sentences/*/annotation/", reach_the_server_then_drop_the_answer, times=2)
     page.keyboard.press("1")
     expect(page.locator("#save-status")).to_contain_text("Offline")
     assert labels_in_db(reviewer) == [(0, "verified")]
