@@ -21,6 +21,8 @@ ACTIONS = {
     "help": ("?", "Show the keys"),
     "rationale": ("r", "Write the verdict's rationale (adjudication)"),
     "search": ("/", "Go to the search box (checked claims)"),
+    "claim": ("c", "Mark the words that carry the claim"),
+    "thread": ("t", "Write in the sentence's discussion"),
 }
 DEFAULT_KEYS = {action: key for action, (key, _) in ACTIONS.items()}
 

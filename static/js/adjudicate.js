@@ -12,7 +12,12 @@
     label: item.dataset.verdict,
     rationale: item.querySelector(".rationale").defaultValue,
     by: item.dataset.verdictBy,
+    claim: item.dataset.claimStart ? [Number(item.dataset.claimStart), Number(item.dataset.claimEnd)] : null,
   } : null));
+  // The adjudicator's claim span for each case, [start, end] body offsets or null: it goes
+  // with the next verdict set on the case (static/js/claims.js marks it).
+  const spans = verdicts.map((verdict) => verdict?.claim || null);
+  const texts = cases.map((item) => item.querySelector(".case-text"));
   const done = []; // the verdicts set here, latest last: {index, before}
   let queue = Promise.resolve();
   let current = 0;
@@ -22,6 +27,7 @@
 
   function select(index, { scroll = true } = {}) {
     if (index < 0 || index >= cases.length) return;
+    if (marker.marking() && !marker.marking(texts[index])) marker.cancel();
     // Focus follows the selection when it was on a case (or nowhere), so that a screen
     // reader reads the case; never away from a field or a button.
     const follow = !document.activeElement || document.activeElement === document.body ||
@@ -73,6 +79,7 @@
       state.prepend(text);
     }
     item.classList.toggle("decided", Boolean(verdict));
+    paintClaim(index);
     const last = done[done.length - 1];
     cases.forEach((other, i) => { other.querySelector(".undo").hidden = last?.index !== i; });
   }
@@ -83,12 +90,17 @@
       method: verdict ? "PUT" : "DELETE",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: verdict ? JSON.stringify({ label: verdict.label, rationale: verdict.rationale }) : null,
+      body: verdict ? JSON.stringify({
+        label: verdict.label, rationale: verdict.rationale,
+        claim_start: verdict.claim ? verdict.claim[0] : null,
+        claim_end: verdict.claim ? verdict.claim[1] : null,
+      }) : null,
     });
     if (response.status === 204) return null;
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.detail || JSON.stringify(body));
-    return { label: body.label, rationale: body.rationale, by: body.decided_by };
+    const claim = body.claim_start === null ? null : [body.claim_start, body.claim_end];
+    return { label: body.label, rationale: body.rationale, by: body.decided_by, claim };
   }
 
   // Requests go one at a time, in order, so that an undo follows the change it undoes.
@@ -115,7 +127,7 @@
 
   function decide(label, index = current) {
     const rationale = cases[index].querySelector(".rationale").value;
-    enqueue(() => apply(index, { label, rationale }));
+    enqueue(() => apply(index, { label, rationale, claim: spans[index] }));
     select(index + 1);
   }
 
@@ -124,6 +136,8 @@
       const last = done[done.length - 1];
       if (!last) return;
       if (last.before) cases[last.index].querySelector(".rationale").value = last.before.rationale;
+      spans[last.index] = last.before?.claim || null;
+      paintClaim(last.index);
       select(last.index);
       await apply(last.index, last.before, { undo: true });
     });
@@ -135,44 +149,64 @@
     const text = input.value.trim();
     if (!text) return;
     say("saving", "Sending…");
-    const response = await fetch(`/api/sentences/${cases[index].dataset.id}/comments/`, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ text }),
-    }).catch(() => null);
-    const body = response ? await response.json().catch(() => ({})) : {};
-    if (!response || response.status !== 201) {
-      say("failed", `Not sent: ${body.detail || JSON.stringify(body.text || body) || "offline"}`);
+    let comment;
+    try {
+      comment = await window.comments.post(cases[index].dataset.id, text);
+    } catch (error) {
+      say("failed", `Not sent: ${error.message}`);
       return;
     }
     input.value = "";
-    const list = cases[index].querySelector(".comments");
-    list.querySelector(".no-comments")?.remove();
-    list.append(commentItem(body));
+    window.comments.append(cases[index].querySelector(".comments"), comment);
     say("saved", "Comment sent");
   }
 
-  function commentItem(comment) {
-    const item = document.createElement("li");
-    const author = document.createElement("span");
-    author.className = "comment-author";
-    author.textContent = comment.author;
-    const when = document.createElement("time");
-    when.className = "muted small";
-    when.dateTime = comment.created_at;
-    when.textContent = new Date(comment.created_at).toLocaleString([], {
-      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
-    });
-    const text = document.createElement("p");
-    text.className = "comment-text";
-    text.textContent = comment.text;
-    item.append(author, " ", when, text);
-    return item;
+  // ---- the adjudicator's own claim span ------------------------------------------------
+  // Shown in the case's text and quoted under the verdict buttons; it is saved with the
+  // verdict, so a change to it waits for 1, 2 or 3.
+  function paintClaim(index) {
+    const marking = marker.marking(texts[index]);
+    if (!marking) window.claims.draw(texts[index], ...(spans[index] || [null, null]));
+    const span = marking ? marker.current() : spans[index];
+    const line = cases[index].querySelector(".verdict-claim");
+    line.hidden = !span;
+    if (!span) return;
+    line.querySelector("mark").textContent = window.claims.quote(texts[index], ...span);
+    const saved = verdicts[index]?.claim || null;
+    const same = saved && span[0] === saved[0] && span[1] === saved[1];
+    line.querySelector(".claim-state").textContent = marking
+      ? "Marking: arrows move the end, Shift+arrows the start, Enter keeps, Esc cancels."
+      : same ? "Saved with the verdict." : "Goes with the verdict: press 1, 2 or 3.";
+    line.querySelector(".claim-clear").hidden = marking;
+  }
+
+  const marker = window.claims.marker({
+    kept: (el) => spans[texts.indexOf(el)],
+    keep: (el, start, end) => {
+      const index = texts.indexOf(el);
+      spans[index] = start === null ? null : [start, end];
+      paintClaim(index);
+    },
+    changed: (el) => paintClaim(texts.indexOf(el)),
+    say: (text) => { document.getElementById("announcer").textContent = text; },
+  });
+
+  function markClaim() {
+    const index = current;
+    marker.begin(texts[index]);
   }
 
   cases.forEach((item, index) => {
     item.addEventListener("click", () => select(index));
+    texts[index].addEventListener("mouseup", () => {
+      if (!marker.fromSelection([texts[index]])) return;
+      select(index, { scroll: false });
+    });
+    item.querySelector(".claim-clear").addEventListener("click", (event) => {
+      event.stopPropagation();
+      spans[index] = null;
+      paintClaim(index);
+    });
     const input = item.querySelector(".comment-input");
     item.querySelector(".comment-form").addEventListener("submit", (event) => {
       event.preventDefault();
@@ -203,6 +237,8 @@
     next: () => select(current + 1),
     previous: () => select(current - 1),
     rationale: () => cases[current].querySelector(".rationale").focus(),
+    claim: markClaim,
+    thread: () => cases[current].querySelector(".comment-input").focus(),
     undo,
     verified: () => decide("verified"),
     disputed: () => decide("disputed"),
@@ -223,5 +259,6 @@
     }
   });
 
+  cases.forEach((_, index) => paintClaim(index));
   select(0, { scroll: false });
 })();

@@ -20,7 +20,10 @@
   // changes not yet confirmed, {want, base} where base is the server version the change was
   // made on (0: none). Records from the API carry more fields (id, reviewer, dates...), which a
   // PUT refuses: they pass through these two before they are kept.
-  const wanted = (a) => a ? { label: a.label, note: a.note || "", evidence: a.evidence || [] } : null;
+  const wanted = (a) => a ? {
+    label: a.label, note: a.note || "", evidence: a.evidence || [],
+    claim_start: a.claim_start ?? null, claim_end: a.claim_end ?? null,
+  } : null;
   const confirmed = (a) => a ? { ...wanted(a), version: a.version } : null;
   const server = new Map(Object.entries(data.annotations).map(([id, a]) => [id, confirmed(a)]));
   const local = new Map([...server].map(([id, a]) => [id, wanted(a)]));
@@ -98,6 +101,7 @@
     const label = labelOf(id);
     if (label) span.dataset.label = label; else delete span.dataset.label;
     if (pending.has(id)) span.dataset.pending = ""; else delete span.dataset.pending;
+    if (!marker.marking(span)) window.claims.draw(span, ...keptClaim(id));
     $(`st-${id}`).textContent = stateText(id);
   }
 
@@ -147,10 +151,139 @@
       return item;
     }));
     $("undo").disabled = undoStack.length === 0;
+    paintClaim(id);
+    paintDiscussion(id);
     paintConflict();
     paintOthers(id);
     paintMatches(id);
     paintSuggestion(id);
+  }
+
+  // ---- the claim: the words that carry it (static/js/claims.js) ---------------------------
+  // A span is part of the reviewer's annotation, so it needs a label (the server takes it
+  // with one); it is saved, retried and undone as every other change is.
+  const keptClaim = (id) => {
+    const want = local.get(id) || null;
+    return want?.claim_start === null || !want ? [null, null] : [want.claim_start, want.claim_end];
+  };
+  const marker = window.claims.marker({
+    kept: (span) => {
+      const [start, end] = keptClaim(span.dataset.id);
+      return start === null ? null : [start, end];
+    },
+    keep: (span, start, end) => {
+      const id = span.dataset.id;
+      const want = local.get(id);
+      if (!want || (want.claim_start === start && want.claim_end === end)) return;
+      change(id, { ...want, claim_start: start, claim_end: end });
+    },
+    changed: (span) => { if (span === spans[current]) paintClaim(span.dataset.id); },
+    say: announce,
+  });
+
+  function markClaim() {
+    if (!local.get(idAt(current))) {
+      announce("Label the sentence first: the claim's words are saved with your label.");
+      $("claim-help").classList.add("attention");
+      return;
+    }
+    if (!spans[current].contains(document.activeElement)) spans[current].focus({ preventScroll: true });
+    marker.begin(spans[current]);
+  }
+
+  function paintClaim(id) {
+    const span = $(`s-${id}`);
+    const marking = marker.marking(span);
+    const range = marking ? marker.current() : keptClaim(id);
+    const words = window.claims.quote(span, ...range);
+    const text = $("claim-text");
+    if (words) {
+      const mark = document.createElement("mark");
+      mark.className = marking ? "claim marking" : "claim";
+      mark.textContent = words;
+      text.replaceChildren("“", mark, "”");
+    } else {
+      text.textContent = "none marked";
+    }
+    const help = $("claim-help");
+    if (!local.get(id)) {
+      help.textContent = "Label the sentence first: the claim's words are saved with your label.";
+    } else {
+      help.classList.remove("attention");
+      help.textContent = marking
+        ? "→/← move the end by a word, Shift+→/← the start; Enter keeps, Esc cancels."
+        : "Press c, or select the words with the mouse, to mark the words that carry the claim.";
+    }
+    $("claim-actions").hidden = !marking;
+    $("claim-remove").hidden = marking || !words;
+  }
+
+  // ---- the discussion: once the reviewer has labeled the sentence, never before ---------
+  // (the others' words would steer the label; the server refuses too). Loaded once a page.
+  const threads = new Map(); // sentence id -> comments
+  const mayDiscuss = (id) => data.sees_all || Boolean(server.get(id));
+  function paintDiscussion(id) {
+    const open = mayDiscuss(id);
+    const note = $("discussion-note");
+    $("comment-form").hidden = !open;
+    const list = $("comments");
+    if (!open) {
+      list.hidden = true;
+      note.textContent = "The discussion of this sentence opens once you have labeled it.";
+      return;
+    }
+    const thread = threads.get(id);
+    if (!thread) {
+      list.hidden = true;
+      note.textContent = "Loading the discussion…";
+      loadThread(id);
+      return;
+    }
+    note.textContent = "";
+    list.hidden = false;
+    const shown = `${id}:${thread.length}`; // refilled only when it changed: keeps the scroll
+    if (list.dataset.shown !== shown) {
+      window.comments.fill(list, thread);
+      list.dataset.shown = shown;
+    }
+  }
+  const loadingThreads = new Set();
+  async function loadThread(id) {
+    if (loadingThreads.has(id)) return;
+    loadingThreads.add(id);
+    try {
+      threads.set(id, await window.comments.load(id));
+    } catch {
+      if (idAt(current) === id) $("discussion-note").textContent = "The discussion could not be loaded.";
+      return;
+    } finally {
+      loadingThreads.delete(id);
+    }
+    if (idAt(current) === id) paintDiscussion(id);
+  }
+  async function sendComment() {
+    const id = idAt(current);
+    const input = $("comment-input");
+    const text = input.value.trim();
+    if (!text || !threads.has(id)) return;
+    $("discussion-note").textContent = "Sending…";
+    try {
+      const comment = await window.comments.post(id, text);
+      threads.get(id).push(comment);
+      input.value = "";
+      announce("Comment sent.");
+    } catch (error) {
+      $("discussion-note").textContent = `Not sent: ${error.message}`;
+      return;
+    }
+    if (idAt(current) === id) paintDiscussion(id);
+  }
+  function openThread() {
+    if (!mayDiscuss(idAt(current))) {
+      announce("The discussion of this sentence opens once you have labeled it.");
+      return;
+    }
+    $("comment-input").focus();
   }
 
   // ---- checked before: the earlier checks of the selected sentence's claim ----------------
@@ -326,6 +459,7 @@
 
   function select(index, { scroll = true } = {}) {
     if (index < 0 || index >= spans.length) return;
+    if (marker.marking() && !marker.marking(spans[index])) marker.cancel();
     // Focus follows the selection when it was on a sentence (or nowhere), never away from
     // a field or a button the reviewer is on.
     const follow = !document.activeElement || document.activeElement === document.body ||
@@ -380,7 +514,7 @@
     const want = local.get(id) || null;
     const note = want ? want.note : drafts.get(id) || "";
     drafts.delete(id);
-    change(id, { label: name, note, evidence: want?.evidence || [] });
+    change(id, wanted({ ...want, label: name, note }));
     announce(`Sentence ${current + 1} labeled ${name}.`);
     if (!stay) select(nextOpen());
   }
@@ -507,6 +641,7 @@
   function sameAnnotation(a, b) {
     if (!a || !b) return a === b;
     return a.label === b.label && a.note === b.note &&
+      a.claim_start === b.claim_start && a.claim_end === b.claim_end &&
       a.evidence.length === b.evidence.length && a.evidence.every((link, i) => link === b.evidence[i]);
   }
 
@@ -615,6 +750,29 @@
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("conflict-keep").addEventListener("click", () => resolveConflict(true));
   $("conflict-theirs").addEventListener("click", () => resolveConflict(false));
+  $("claim-keep").addEventListener("click", () => marker.keep());
+  $("claim-cancel").addEventListener("click", () => marker.cancel());
+  $("claim-remove").addEventListener("click", () => {
+    const want = local.get(idAt(current));
+    if (want) change(idAt(current), { ...want, claim_start: null, claim_end: null });
+    announce("Claim span removed.");
+  });
+  // Words selected with the mouse inside a labeled sentence: marked, to keep with Enter.
+  $("body-text").addEventListener("mouseup", () => {
+    const labeled = spans.filter((span) => local.get(span.dataset.id));
+    const span = marker.fromSelection(labeled);
+    if (span) select(spans.indexOf(span), { scroll: false });
+  });
+  $("comment-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    sendComment();
+  });
+  $("comment-input").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      sendComment();
+    }
+  });
   $("conflict-show").addEventListener("click", () => select(indexOf(conflicts.keys().next().value)));
 
   // Keys: the user's single-key shortcuts (static/js/shortcuts.js; off, or remapped, on the
@@ -632,6 +790,8 @@
     keep_mine: () => resolveConflict(true),
     use_saved: () => resolveConflict(false),
     help: () => $("help").showModal(),
+    claim: markClaim,
+    thread: openThread,
   };
   const namedKeys = { ArrowDown: "next", ArrowUp: "previous" };
 
