@@ -17,7 +17,11 @@
   // The adjudicator's claim span for each case, [start, end] body offsets or null: it goes
   // with the next verdict set on the case (static/js/claims.js marks it).
   const spans = verdicts.map((verdict) => verdict?.claim || null);
-  const texts = cases.map((item) => item.querySelector(".case-text"));
+  const texts = cases.map((item) => {
+    const text = item.querySelector(".case-text");
+    text.dataset.start = item.dataset.start; // where its text starts in the article's body
+    return text;
+  });
   const done = []; // the verdicts set here, latest last: {index, before}
   let queue = Promise.resolve();
   let current = 0;
