@@ -173,15 +173,18 @@
     if (!marking) window.claims.draw(texts[index], ...(spans[index] || [null, null]));
     const span = marking ? marker.current() : spans[index];
     const line = cases[index].querySelector(".verdict-claim");
-    line.hidden = !span;
-    if (!span) return;
-    line.querySelector("mark").textContent = window.claims.quote(texts[index], ...span);
+    const mark = line.querySelector("mark");
+    mark.hidden = !span;
+    line.querySelector(".claim-none").hidden = Boolean(span);
+    mark.textContent = span ? window.claims.quote(texts[index], ...span) : "";
     const saved = verdicts[index]?.claim || null;
-    const same = saved && span[0] === saved[0] && span[1] === saved[1];
+    const same = saved && span && span[0] === saved[0] && span[1] === saved[1];
     line.querySelector(".claim-state").textContent = marking
       ? "Marking: arrows move the end, Shift+arrows the start, Enter keeps, Esc cancels."
-      : same ? "Saved with the verdict." : "Goes with the verdict: press 1, 2 or 3.";
-    line.querySelector(".claim-clear").hidden = marking;
+      : same ? "Saved with the verdict."
+      : span || saved ? "Goes with the verdict: press 1, 2 or 3." : "";
+    line.querySelector(".claim-mark").hidden = marking;
+    line.querySelector(".claim-clear").hidden = marking || !span;
   }
 
   const marker = window.claims.marker({
@@ -205,6 +208,11 @@
     texts[index].addEventListener("mouseup", () => {
       if (!marker.fromSelection([texts[index]])) return;
       select(index, { scroll: false });
+    });
+    item.querySelector(".claim-mark").addEventListener("click", (event) => {
+      event.stopPropagation();
+      select(index, { scroll: false });
+      marker.begin(texts[index]);
     });
     item.querySelector(".claim-clear").addEventListener("click", (event) => {
       event.stopPropagation();

@@ -215,7 +215,9 @@
         : "Press c, or select the words with the mouse, to mark the words that carry the claim.";
     }
     $("claim-actions").hidden = !marking;
-    $("claim-remove").hidden = marking || !words;
+    $("claim-buttons").hidden = marking;
+    $("claim-mark").disabled = !local.get(id);
+    $("claim-remove").hidden = !words;
   }
 
   // ---- the discussion: once the reviewer has labeled the sentence, never before ---------
@@ -750,6 +752,7 @@
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("conflict-keep").addEventListener("click", () => resolveConflict(true));
   $("conflict-theirs").addEventListener("click", () => resolveConflict(false));
+  $("claim-mark").addEventListener("click", markClaim);
   $("claim-keep").addEventListener("click", () => marker.keep());
   $("claim-cancel").addEventListener("click", () => marker.cancel());
   $("claim-remove").addEventListener("click", () => {
