@@ -1,5 +1,6 @@
 """axe-core (WCAG 2.1 A and AA) on every page, wide and at 390 px, light and dark; the
-article page in each of its states. A failure lists every violation with where it is."""
+article page in each of its states (a claim being marked, a discussion open), the
+adjudication page with its own. A failure lists every violation with where it is."""
 
 from io import StringIO
 from pathlib import Path
@@ -119,6 +120,20 @@ def test_article_page_in_each_state(page, live_server, desk):
     expect(page.locator("#matches-list li, #matches-note").first).to_be_visible()
     axe.check("article, labeled")
 
+    page.keyboard.press("c")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator(".sentence.selected mark.claim.marking")).to_be_visible()
+    axe.check("article, claim being marked")
+    page.keyboard.press("Enter")
+    expect(page.locator(".sentence.selected mark.claim")).to_be_visible()
+
+    page.keyboard.press("t")
+    page.keyboard.type("Which figure is meant?")
+    page.keyboard.press("Enter")
+    expect(page.locator("#comments .comment-text")).to_have_text(["Which figure is meant?"])
+    axe.check("article, discussion with a comment")
+    page.keyboard.press("Escape")
+
     page.keyboard.press("n")
     page.keyboard.type("A note")
     page.keyboard.press("Escape")
@@ -164,6 +179,17 @@ def test_adjudication_and_checked_claims(page, live_server, desk):
     axe = Checker(page)
     sign_in(page, live_server, "ada")
     axe.visit(live_server, "/adjudicate/", "adjudication")
+    case = page.locator(".case").first
+    page.keyboard.press("c")
+    page.keyboard.press("ArrowRight")
+    expect(case.locator(".case-text mark.claim.marking")).to_be_visible()
+    axe.check("adjudication, claim being marked")
+    page.keyboard.press("Enter")
+    page.keyboard.press("t")
+    page.keyboard.type("Which source do you both mean?")
+    page.keyboard.press("Enter")
+    expect(case.locator(".comment-text")).to_have_text(["Which source do you both mean?"])
+    axe.check("adjudication, discussion with a comment")
     axe.visit(live_server, "/adjudicate/?show=all", "adjudication, with verdicts")
     axe.visit(live_server, "/checks/", "checked claims")
     axe.visit(live_server, "/checks/?q=peace+plan", "checked claims, results")
