@@ -212,6 +212,7 @@
     item.querySelector(".claim-mark").addEventListener("click", (event) => {
       event.stopPropagation();
       select(index, { scroll: false });
+      cases[index].focus({ preventScroll: true }); // the button hides while marking
       marker.begin(texts[index]);
     });
     item.querySelector(".claim-clear").addEventListener("click", (event) => {

@@ -753,8 +753,9 @@
   $("conflict-keep").addEventListener("click", () => resolveConflict(true));
   $("conflict-theirs").addEventListener("click", () => resolveConflict(false));
   $("claim-mark").addEventListener("click", markClaim);
-  $("claim-keep").addEventListener("click", () => marker.keep());
-  $("claim-cancel").addEventListener("click", () => marker.cancel());
+  // These buttons hide once the marking ends: focus goes back to the sentence.
+  $("claim-keep").addEventListener("click", () => { marker.keep(); spans[current].focus(); });
+  $("claim-cancel").addEventListener("click", () => { marker.cancel(); spans[current].focus(); });
   $("claim-remove").addEventListener("click", () => {
     const want = local.get(idAt(current));
     if (want) change(idAt(current), { ...want, claim_start: null, claim_end: null });

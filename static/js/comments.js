@@ -7,6 +7,13 @@ window.comments = (() => {
   const csrfToken = () => document.cookie.split("; ")
     .find((part) => part.startsWith("csrftoken="))?.slice("csrftoken=".length) || "";
 
+  // "27 Nov 09:34", as the pages write the comments they are served with.
+  function shortDate(date) {
+    const month = date.toLocaleString("en", { month: "short" });
+    const time = [date.getHours(), date.getMinutes()].map((n) => String(n).padStart(2, "0"));
+    return `${date.getDate()} ${month} ${time.join(":")}`;
+  }
+
   function item(comment) {
     const li = document.createElement("li");
     const author = document.createElement("span");
@@ -15,9 +22,7 @@ window.comments = (() => {
     const when = document.createElement("time");
     when.className = "muted small";
     when.dateTime = comment.created_at;
-    when.textContent = new Date(comment.created_at).toLocaleString([], {
-      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
-    });
+    when.textContent = shortDate(new Date(comment.created_at));
     const text = document.createElement("p");
     text.className = "comment-text";
     text.textContent = comment.text;
