@@ -173,6 +173,27 @@ def test_u_undoes_a_span_just_kept(page, live_server, reviewer, article):
     assert Annotation.objects.get().label == "disputed"
 
 
+def test_a_span_kept_offline_waits_in_the_browser_and_is_sent_later(
+    page, live_server, reviewer, article
+):
+    open_second(page, live_server, article)
+    page.context.set_offline(True)
+    page.keyboard.press("c")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(page.locator("#save-status")).to_contain_text("Offline")
+    waiting = page.evaluate(
+        "(key) => Object.values(JSON.parse(localStorage.getItem(key)))",
+        f"factcheck:pending:{reviewer.pk}",
+    )
+    assert [(c["want"]["claim_start"], c["want"]["claim_end"]) for c in waiting] == [
+        span_of("Prices rose")]
+    assert stored_claim(reviewer) == (None, None)
+    page.context.set_offline(False)
+    expect(page.locator("#save-status")).to_have_text("All changes saved", timeout=20_000)
+    assert stored_claim(reviewer) == span_of("Prices rose")
+
+
 def test_an_unlabeled_sentence_asks_for_its_label_first(page, live_server, reviewer, article):
     sign_in(page, live_server)
     open_article(page, live_server, article)

@@ -101,7 +101,7 @@
     const label = labelOf(id);
     if (label) span.dataset.label = label; else delete span.dataset.label;
     if (pending.has(id)) span.dataset.pending = ""; else delete span.dataset.pending;
-    if (!marker.marking(span)) window.claims.draw(span, ...keptClaim(id));
+    if (!marker.marking(span)) window.claims.draw(span, ...(keptClaim(id) || [null, null]));
     $(`st-${id}`).textContent = stateText(id);
   }
 
@@ -162,15 +162,13 @@
   // ---- the claim: the words that carry it (static/js/claims.js) ---------------------------
   // A span is part of the reviewer's annotation, so it needs a label (the server takes it
   // with one); it is saved, retried and undone as every other change is.
+  // The kept span of a sentence, [start, end] body offsets, or null.
   const keptClaim = (id) => {
-    const want = local.get(id) || null;
-    return want?.claim_start === null || !want ? [null, null] : [want.claim_start, want.claim_end];
+    const want = local.get(id);
+    return want && want.claim_start !== null ? [want.claim_start, want.claim_end] : null;
   };
   const marker = window.claims.marker({
-    kept: (span) => {
-      const [start, end] = keptClaim(span.dataset.id);
-      return start === null ? null : [start, end];
-    },
+    kept: (span) => keptClaim(span.dataset.id),
     keep: (span, start, end) => {
       const id = span.dataset.id;
       const want = local.get(id);
@@ -195,7 +193,7 @@
     const span = $(`s-${id}`);
     const marking = marker.marking(span);
     const range = marking ? marker.current() : keptClaim(id);
-    const words = window.claims.quote(span, ...range);
+    const words = range ? window.claims.quote(span, ...range) : "";
     const text = $("claim-text");
     if (words) {
       const mark = document.createElement("mark");
