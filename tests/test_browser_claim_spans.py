@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from annotations.annotating import save_annotation
 from annotations.models import Annotation, Verdict
+from annotations.shortcuts import save_shortcuts
 from tests.factories import make_article, make_user
 from tests.test_browser import open_article, saved, sign_in
 from tests.test_browser_adjudication import contested, open_adjudication
@@ -259,3 +260,13 @@ def test_the_adjudicator_marks_a_span_with_the_mouse(page, live_server):
     expect(page.locator("#save-status")).to_have_text("Verdict saved")
     verdict = Verdict.objects.get()
     assert article.body[verdict.claim_start:verdict.claim_end] == "Prices rose 12% in May"
+
+
+def test_the_claim_key_follows_the_users_choice(page, live_server, reviewer, article):
+    save_shortcuts(user=reviewer, enabled=True, keys={"claim": "w"})
+    open_second(page, live_server, article)
+    expect(page.locator("#claim-mark kbd")).to_have_text("w")
+    page.keyboard.press("c")
+    expect(page.locator("mark.claim")).to_have_count(0)
+    page.keyboard.press("w")
+    expect(sentence(page, article, 1).locator("mark.claim.marking")).to_have_text("Prices")

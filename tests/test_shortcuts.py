@@ -96,3 +96,10 @@ def test_the_pages_that_answer_keys_carry_the_users_keys(client, alice, judy):
     client.force_login(judy)
     for path in ("/adjudicate/", "/checks/?q=claim"):
         assert 'id="shortcuts"' in client.get(path).content.decode()
+
+
+def test_the_claim_and_discussion_keys_are_c_and_t_and_can_be_moved(alice):
+    assert (DEFAULT_KEYS["claim"], DEFAULT_KEYS["thread"]) == ("c", "t")
+    save_shortcuts(user=alice, enabled=True, keys={"claim": "w", "thread": "y"})
+    keys = shortcuts_for(alice)["keys"]
+    assert (keys["claim"], keys["thread"]) == ("w", "y")
