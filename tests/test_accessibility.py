@@ -70,6 +70,8 @@ class Checker:
     def visit(self, live_server, path, where=None, status=200):
         response = self.page.goto(f"{live_server.url}{path}")
         assert response.status == status, (path, response.status)
+        # A part the page fetches once shown (aria-busy) is checked when it is in.
+        expect(self.page.locator("[aria-busy=true]")).to_have_count(0)
         self.check(where or path)
 
     def assert_none(self):
