@@ -27,9 +27,10 @@ def demo():
     """The demo article (which carries verdicts on sentences 0, 4, 5, 9 and 13), labeled by
     two reviewers on its first 8 sentences (the last two split), verdicts on the first 6,
     and the demo predictions imported."""
-    call_command("setup_demo", stdout=StringIO())
+    # The users first: their roles' groups, which the flush of a transactional test removed.
     one, two = make_user("r1", role="reviewer"), make_user("r2", role="reviewer")
     judge = make_user("judge", role="adjudicator")
+    call_command("setup_demo", stdout=StringIO())
     article = Article.objects.get(url="https://news.example/ukraine-peace-plan-talks")
     sentences = list(article.sentences.order_by("position"))
     labels = ["verified", "verified", "unclear", "disputed", "verified", "verified",
