@@ -96,3 +96,31 @@ def test_the_pages_that_answer_keys_carry_the_users_keys(client, alice, judy):
     client.force_login(judy)
     for path in ("/adjudicate/", "/checks/?q=claim"):
         assert 'id="shortcuts"' in client.get(path).content.decode()
+
+
+def test_skip_redo_and_guidelines_have_keys_of_their_own():
+    assert {DEFAULT_KEYS[a] for a in ("skip", "redo", "guidelines")} == {"s", "U", "g"}
+    # c and t are kept for the claim's words and the comment thread.
+    assert not {"c", "t"} & set(DEFAULT_KEYS.values())
+
+
+def test_skip_and_use_saved_may_share_a_key_and_no_other_pair_may():
+    """use_saved only means something while a conflict is shown (the page prefers it
+    then), so it may share s with skip, by default or on any other key."""
+    assert clean_keys({})["skip"] == clean_keys({})["use_saved"] == "s"
+    assert clean_keys({"skip": "z", "use_saved": "z"})["skip"] == "z"
+    assert clean_keys({"skip": "z"})["use_saved"] == "s"
+    for keys in ({"keep_mine": "s"}, {"redo": "s"}, {"skip": "g"}, {"use_saved": "u"}):
+        with pytest.raises(InvalidShortcuts, match="is already the key of"):
+            clean_keys(keys)
+
+
+def test_the_settings_page_lists_the_new_actions_and_says_shift(client, alice):
+    client.force_login(alice)
+    html = client.get("/settings/shortcuts/").content.decode()
+    for action in ("skip", "redo", "guidelines"):
+        assert f'name="{action}"' in html
+    assert "<kbd>Shift+U</kbd>" in html
+    form = {"enabled": "on", **DEFAULT_KEYS, "skip": "z", "guidelines": "G"}
+    assert client.post("/settings/shortcuts/", form).status_code == 302
+    assert shortcuts_for(alice)["keys"] == {**DEFAULT_KEYS, "skip": "z", "guidelines": "G"}
