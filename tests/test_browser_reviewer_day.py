@@ -2,19 +2,34 @@
 a sentence (with or without a reason), undo and redo across every kind of change, and how
 long a label takes from the key press to "All changes saved"."""
 
+import os
 import re
 import statistics
+from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from annotations.guidelines import digest_of, mark_seen
-from annotations.models import Annotation, GuidelinesSeen, Skip
+from annotations.models import Annotation, Article, GuidelinesSeen, Skip
 from tests.factories import make_article, make_project, make_user
 from tests.test_browser import BODY, conflicting_tab, labels_in_db, open_article, saved, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+DEMO_GUIDELINES = """## What a label means
+
+- **Verified**: a named, primary source confirms the sentence as written.
+- **Disputed**: a reliable source contradicts it, or the numbers are wrong.
+- **Unclear**: sources disagree, or none can be found in ten minutes.
+
+## When to skip
+
+Skip opinions, questions and quotes of opinions (*opinion*), and anything that needs a
+specialist (*needs expertise*). See [the desk handbook](https://example.org/handbook).
+"""
 GUIDELINES = "# How we label\n\n- **Verified**: a source confirms it.\n- Skip opinions."
 
 
@@ -282,3 +297,35 @@ def test_key_to_saved(page, live_server, reviewer):
     print(f"\nkey to saved over {len(times)} labels: median {median:.1f} ms, p95 {p95:.1f} ms")
     assert Annotation.objects.filter(reviewer=reviewer).count() == labels
     assert p95 < 1000
+
+
+@pytest.mark.skipif(not os.environ.get("SCREENSHOTS"), reason="set SCREENSHOTS=DIR to take them")
+def test_screenshots(page, live_server, reviewer):
+    """The pictures in docs/reviewer-day/: `SCREENSHOTS=docs/reviewer-day pytest -k screenshots`."""
+    call_command("setup_demo", stdout=StringIO())
+    article = Article.objects.get(url="https://news.example/ukraine-peace-plan-talks")
+    article.project.guidelines = DEMO_GUIDELINES
+    article.project.save()
+    folder = Path(os.environ["SCREENSHOTS"])
+    folder.mkdir(parents=True, exist_ok=True)
+    sign_in(page, live_server)
+    page.emulate_media(reduced_motion="reduce")  # no picture taken halfway through a scroll
+    for name, width in (("wide", 1280), ("390", 390)):
+        GuidelinesSeen.objects.all().delete()
+        Skip.objects.all().delete()
+        Annotation.objects.all().delete()
+        page.set_viewport_size({"width": width, "height": 844})
+        page.goto(f"{live_server.url}/articles/{article.pk}/")
+        expect(page.locator("#guidelines")).to_be_visible()
+        page.screenshot(path=folder / f"guidelines-{name}.png")
+        page.keyboard.press("Escape")
+        page.keyboard.press("1")
+        page.keyboard.press("s")
+        page.keyboard.press("2")
+        page.keyboard.press("2")
+        page.keyboard.press("k")
+        page.keyboard.press("k")
+        saved(page)
+        if width < 860:  # the panel is a sheet at the bottom: its recent changes in view
+            page.locator("#recent").scroll_into_view_if_needed()
+        page.screenshot(path=folder / f"skip-{name}.png")

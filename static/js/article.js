@@ -414,6 +414,8 @@
   // only otherwise is the sentence brought into view.
   function placeOnOpen() {
     window.scrollTo({ top: 0, behavior: "instant" });
+    // Guidelines that opened by themselves sit above the article on a narrow screen: in view.
+    if (narrow() && guidelines && !guidelines.hidden) return;
     const bottom = narrow() ? $("panel").getBoundingClientRect().top : window.innerHeight;
     if (spans[current].getBoundingClientRect().bottom > bottom) bringIntoView(spans[current], "instant");
   }
@@ -877,6 +879,10 @@
   const fromHash = spans.findIndex((span) => `#${span.id}` === location.hash);
   const firstOpen = spans.findIndex((span) => !labelOf(span.dataset.id) && !skipped(span.dataset.id));
   select(fromHash !== -1 ? fromHash : Math.max(firstOpen, 0), { scroll: false });
+  if (["new", "updated"].includes(data.guidelines.state) && guidelines) {
+    $("guidelines-updated").hidden = data.guidelines.state !== "updated";
+    showGuidelines({ focus: false });
+  }
   // The browser places the page itself (at the #s-N of the address, or where a reload left
   // it) until it has loaded: place it again once it has.
   history.scrollRestoration = "manual";
@@ -884,8 +890,4 @@
   window.addEventListener("load", placeOnOpen, { once: true });
   paintStatus();
   flush();
-  if (["new", "updated"].includes(data.guidelines.state) && guidelines) {
-    $("guidelines-updated").hidden = data.guidelines.state !== "updated";
-    showGuidelines({ focus: false });
-  }
 })();
