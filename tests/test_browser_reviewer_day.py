@@ -158,7 +158,7 @@ def test_skip_with_and_without_a_reason_and_undo_redo_of_a_skip(
     saved(page)
     assert skips_in_db(reviewer) == [(1, "opinion")]
     expect(sentence(page, article, 2)).not_to_have_attribute("data-skipped", "")
-    page.keyboard.press("U")  # and comes back
+    page.keyboard.press("Shift+U")  # and comes back
     saved(page)
     assert skips_in_db(reviewer) == [(1, "opinion"), (2, "")]
 
@@ -229,13 +229,13 @@ def test_undo_and_redo_across_a_label_a_note_and_a_skip(page, live_server, revie
     assert labels_in_db(reviewer) == [] and skips_in_db(reviewer) == []
     expect(page.locator("#recent")).to_be_hidden()
 
-    page.keyboard.press("U")
-    page.keyboard.press("U")
+    page.keyboard.press("Shift+U")
+    page.keyboard.press("Shift+U")
     saved(page)
     annotation = Annotation.objects.get(reviewer=reviewer)
     assert (annotation.label, annotation.note) == ("verified", "Two sources.")
     assert skips_in_db(reviewer) == []
-    page.keyboard.press("U")
+    page.keyboard.press("Shift+U")
     saved(page)
     assert skips_in_db(reviewer) == [(1, "other")]
 
@@ -244,7 +244,7 @@ def test_undo_and_redo_across_a_label_a_note_and_a_skip(page, live_server, revie
     saved(page)
     page.keyboard.press("3")
     expect(page.locator("#redo")).to_be_disabled()
-    page.keyboard.press("U")
+    page.keyboard.press("Shift+U")
     saved(page)
     assert skips_in_db(reviewer) == []
     assert labels_in_db(reviewer) == [(0, "verified"), (1, "unclear")]
