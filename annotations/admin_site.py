@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
@@ -56,22 +57,15 @@ class WorkbenchAdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("dashboard/", self.admin_view(self.dashboard_view), name="dashboard"),
+            path("dashboard/models/", self.admin_view(self.dashboard_models_view),
+                 name="dashboard_models"),
             *super().get_urls(),
         ]
 
     def dashboard_view(self, request):
         """The review dashboard, in the admin's look; its figures come from `dashboard`.
         Filters it cannot use: 400, the reason, and the figures without filters."""
-        if not can_read_stats(request.user):
-            raise PermissionDenied
-        form = DashboardForm(request.GET or None)
-        error = ""
-        filters = DashboardFilters()
-        if form.is_bound:
-            if form.is_valid():
-                filters = DashboardFilters(**form.cleaned_data)
-            else:
-                error = form.error_text()
+        filters, error = _filters(request)
         figures = dashboard(filters)
         for article in figures["slowest"]:
             article["mix"] = stacked(article["labels"])
@@ -106,10 +100,33 @@ class WorkbenchAdminSite(admin.AdminSite):
                 "projects": Project.objects.order_by("name"),
                 "form": {"project": filters.project or "", "article": filters.article},
                 "error": error,
-                "models_section": dashboard_models(filters),
             },
             status=400 if error else 200,
         )
+
+
+    def dashboard_models_view(self, request):
+        """The dashboard's Models section alone, for the same filters. The page fetches it
+        once shown: evaluating a million predictions takes seconds, the rest of the page
+        milliseconds."""
+        filters, error = _filters(request)
+        if error:
+            return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
+        return render(request, "admin/_dashboard_models.html",
+                      {"section": dashboard_models(filters)})
+
+
+def _filters(request):
+    """The dashboard's filters from the query string, and the error text ("" if none;
+    then the filters are the defaults). Refuses anyone who may not read the figures."""
+    if not can_read_stats(request.user):
+        raise PermissionDenied
+    form = DashboardForm(request.GET or None)
+    if not form.is_bound:
+        return DashboardFilters(), ""
+    if form.is_valid():
+        return DashboardFilters(**form.cleaned_data), ""
+    return DashboardFilters(), form.error_text()
 
 
 def dashboard_models(filters):

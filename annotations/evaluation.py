@@ -19,7 +19,7 @@ from django.db.models.fields import CharField
 
 from .agreement import coincidence_sums, coincidences_from_sums, labels_on
 from .agreement import summary as agreement_summary
-from .exporting import split_filter
+from .exporting import in_scope
 from .models import Annotation, Label, Prediction, PredictionModel, Sentence, review_target_of
 from .progress import label_count
 
@@ -37,22 +37,6 @@ class EvaluationFilters:
     language: str | None = None  # the article's
     articles: object = None  # an Article queryset (the dashboard's filters)
     projects: object = None  # the projects the caller may see; None: every project
-
-
-def _scoped(rows, filters, prefix):
-    """`rows` limited by the filters, `prefix` leading from their model to Sentence."""
-    article = f"{prefix}article__"
-    if filters.projects is not None:
-        rows = rows.filter(**{f"{article}project__in": filters.projects})
-    if filters.project:
-        rows = rows.filter(**{f"{article}project__slug": filters.project})
-    if filters.split:
-        rows = rows.filter(split_filter(f"{article}split_bucket", filters.split))
-    if filters.language:
-        rows = rows.filter(**{f"{article}language": filters.language})
-    if filters.articles is not None:
-        rows = rows.filter(**{f"{prefix}article__in": filters.articles})
-    return rows
 
 
 def with_references(rows, prefix="", *, annotate=False):
@@ -134,7 +118,7 @@ def scores(confusion):
 
 def reference_totals(filters):
     """{against: sentences with that reference} and the majority's ties; one query."""
-    sentences = with_references(_scoped(Sentence.objects.all(), filters, ""), annotate=True)
+    sentences = with_references(in_scope(Sentence.objects.all(), filters, ""), annotate=True)
     reached = Q(ev_votes__gte=F("ev_target"))
     return sentences.aggregate(
         verdict=Count("pk", filter=_has_reference("verdict")),
@@ -146,7 +130,7 @@ def reference_totals(filters):
 def confusions(models, filters):
     """{(model id, against): confusion matrix} for every model and reference; one query."""
     rows = (
-        with_references(_scoped(Prediction.objects.filter(model__in=models), filters,
+        with_references(in_scope(Prediction.objects.filter(model__in=models), filters,
                                 "sentence__"), "sentence__", annotate=True)
         .filter(_has_reference("verdict") | _has_reference("majority"))
         .values("model_id", "ref_verdict", "ref_majority", "label")
@@ -171,7 +155,7 @@ def reviewer_alphas(models, filters):
         for name, total in coincidence_sums(n, m, only=_has_reference(against)).items():
             sums[f"{against}__{name}"] = total
     rows = (
-        with_references(_scoped(Prediction.objects.filter(model__in=models), filters,
+        with_references(in_scope(Prediction.objects.filter(model__in=models), filters,
                                 "sentence__"), "sentence__")
         .filter(ev_votes__gte=2)
         .values("model_id")
@@ -193,7 +177,7 @@ def reviewer_accuracy(models, filters, *, by_reviewer=False):
     key = "sentence__predictions__model_id"
     rows = (
         with_references(
-            _scoped(Annotation.objects.filter(**{f"{key}__in": models}), filters, "sentence__"),
+            in_scope(Annotation.objects.filter(**{f"{key}__in": models}), filters, "sentence__"),
             "sentence__",
         )
         .values(key, *(["reviewer__username"] if by_reviewer else []))
@@ -300,7 +284,7 @@ def confident_disagreements(filters=EvaluationFilters(), *, threshold=CONFIDENT,
                             limit=DISAGREEMENTS_LISTED):
     """Predictions at least `threshold` confident whose label is not the sentence's
     verdict, most confident first: the first place to look for a wrong verdict. One query."""
-    predictions = _scoped(Prediction.objects.all(), filters, "sentence__")
+    predictions = in_scope(Prediction.objects.all(), filters, "sentence__")
     return list(
         predictions.filter(score__gte=threshold, sentence__verdict__isnull=False)
         .exclude(label=F("sentence__verdict__label"))

@@ -75,7 +75,7 @@ FLAG = "flag"
 class ExportFilters:
     project: str | None = None
     article: int | None = None
-    articles: tuple[int, ...] = ()  # several articles (the admin's export action)
+    articles: object = None  # several articles (the admin's export action); None: any
     label: str | None = None
     reviewer: str | None = None
     updated_since: datetime | None = None
@@ -160,21 +160,27 @@ def sentence_columns(prefix=""):
     }
 
 
-def by_article(rows, filters, prefix=""):
-    """The filters on the article (projects, project, article, articles, split) through `prefix`,
-    the path from the rows' model to Sentence."""
+def in_scope(rows, filters, prefix=""):
+    """`rows` whose article the filters keep (projects, project, articles, split, language),
+    `prefix` the path from the rows' model to Sentence; the evaluation's scope too."""
     if filters.projects is not None:
         rows = rows.filter(**{f"{prefix}article__project__in": filters.projects})
     if filters.project:
         rows = rows.filter(**{f"{prefix}article__project__slug": filters.project})
-    if filters.article:
-        rows = rows.filter(**{f"{prefix}article_id": filters.article})
-    if filters.articles:
-        rows = rows.filter(**{f"{prefix}article_id__in": filters.articles})
+    if filters.articles is not None:
+        rows = rows.filter(**{f"{prefix}article__in": filters.articles})
     if filters.split:
         rows = rows.filter(split_filter(f"{prefix}article__split_bucket", filters.split))
     if filters.language:
         rows = rows.filter(**{f"{prefix}article__language": filters.language})
+    return rows
+
+
+def by_article(rows, filters, prefix=""):
+    """`rows` in scope (in_scope), of the one article and with or without a verdict as asked."""
+    rows = in_scope(rows, filters, prefix)
+    if filters.article:
+        rows = rows.filter(**{f"{prefix}article_id": filters.article})
     if filters.has_verdict is not None:
         rows = rows.filter(**{f"{prefix}verdict__isnull": not filters.has_verdict})
     return rows

@@ -16,6 +16,9 @@ ACTIONS = {
     "evidence": ("e", "Add an evidence link"),
     "remove": ("x", "Remove your label"),
     "undo": ("u", "Undo the last change"),
+    "redo": ("U", "Redo the change undone last (Shift+U)"),
+    "skip": ("s", "Skip the sentence (then 1–4: why)"),
+    "guidelines": ("g", "Show or hide the project's guidelines"),
     "keep_mine": ("m", "After a conflict: keep mine"),
     "use_saved": ("s", "After a conflict: use the saved one"),
     "help": ("?", "Show the keys"),
@@ -25,6 +28,9 @@ ACTIONS = {
     "thread": ("t", "Write in the sentence's discussion"),
 }
 DEFAULT_KEYS = {action: key for action, (key, _) in ACTIONS.items()}
+# Pairs of actions that may share a key: one of them only means something at a moment the
+# other does not (use_saved only while a conflict is shown, and the page prefers it then).
+SHARED = {frozenset({"skip", "use_saved"})}
 
 
 class InvalidShortcuts(ValueError):
@@ -38,7 +44,7 @@ class InvalidShortcuts(ValueError):
 
 def clean_keys(keys):
     """The full key map: `keys` (action -> key, any subset) over the defaults. Each key is one
-    character, not a space, and no two actions share one."""
+    character, not a space, and no two actions share one (but the pairs in SHARED)."""
     if not isinstance(keys, dict):
         raise InvalidShortcuts("keys must be an object of action: key")
     unknown = sorted(set(keys) - set(ACTIONS))
@@ -52,12 +58,18 @@ def clean_keys(keys):
             raise InvalidShortcuts(f"a key is one character, not {key!r}", action)
     by_key = {}
     for action, key in merged.items():
-        if key in by_key:
-            raise InvalidShortcuts(
-                f"{key} is already the key of “{ACTIONS[by_key[key]][1]}”", action
-            )
-        by_key[key] = action
+        for other in by_key.get(key, []):
+            if frozenset({action, other}) not in SHARED:
+                raise InvalidShortcuts(
+                    f"{key} is already the key of “{ACTIONS[other][1]}”", action
+                )
+        by_key.setdefault(key, []).append(action)
     return merged
+
+
+def key_name(key):
+    """A key as a person reads it: an upper-case letter is Shift and the letter."""
+    return f"Shift+{key}" if key.isalpha() and key != key.lower() else key
 
 
 def shortcuts_for(user):

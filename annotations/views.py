@@ -38,7 +38,14 @@ from .predictions import suggestions
 from .progress import projects_with_progress, with_progress
 from .queue import next_sentence
 from .segmentation import paragraph_spans
-from .shortcuts import ACTIONS, InvalidShortcuts, clean_keys, save_shortcuts, shortcuts_for
+from .shortcuts import (
+    ACTIONS,
+    InvalidShortcuts,
+    clean_keys,
+    key_name,
+    save_shortcuts,
+    shortcuts_for,
+)
 from .skipping import REASONS
 from .tallies import coincidences
 
@@ -306,7 +313,7 @@ def shortcut_settings(request):
             )
             messages.success(request, "Keyboard shortcuts saved.")
             return redirect("shortcuts")
-    rows = [(form[action], default) for action, (default, _) in ACTIONS.items()]
+    rows = [(form[action], key_name(default)) for action, (default, _) in ACTIONS.items()]
     status = 400 if form.errors else 200
     return render(
         request, "annotations/shortcuts.html", {"form": form, "rows": rows}, status=status

@@ -1,4 +1,5 @@
--- wrk script for bench/load.py: plain GETs of the URL given, summed up as load.lua does.
+-- wrk script for bench/load.py: plain GETs of the URL given. Its done() writes the RESULT line
+-- bench/load.py reads; load.lua takes it from here too.
 
 function done(summary, latency, requests)
   local e = summary.errors

@@ -19,6 +19,18 @@ from tests.factories import PASSWORD, make_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DEMO_PREDICTIONS = Path(settings.BASE_DIR) / "fixtures" / "demo" / "baseline-predictions.jsonl"
+GUIDELINES = """# How we label
+
+Label the **claim**, not the article. See [the desk's handbook](https://example.org/handbook).
+
+| label | when |
+|:--|:--|
+| verified | a source confirms it |
+| disputed | a source contradicts it |
+
+- Skip opinions and questions.
+- `Unclear` when sources disagree.
+"""
 # Each page is checked in each of these: (name, viewport width, colour scheme).
 VIEWS = [("wide", 1280, "light"), ("390 px", 390, "light"), ("wide, dark", 1280, "dark"),
          ("390 px, dark", 390, "dark")]
@@ -35,6 +47,8 @@ def desk():
     make_user("desk", is_staff=True, is_superuser=True)
     call_command("setup_demo", stdout=StringIO())
     article = Article.objects.get(url="https://news.example/ukraine-peace-plan-talks")
+    article.project.guidelines = GUIDELINES
+    article.project.save()
     sentences = list(article.sentences.order_by("position"))
     labels = ["verified", "verified", "unclear", "disputed", "verified", "verified",
               "disputed", "unclear"]
@@ -71,6 +85,8 @@ class Checker:
     def visit(self, live_server, path, where=None, status=200):
         response = self.page.goto(f"{live_server.url}{path}")
         assert response.status == status, (path, response.status)
+        # A part the page fetches once shown (aria-busy) is checked when it is in.
+        expect(self.page.locator("[aria-busy=true]")).to_have_count(0)
         self.check(where or path)
 
     def assert_none(self):
@@ -111,7 +127,10 @@ def test_article_page_in_each_state(page, live_server, desk):
     make_user("nina", role="reviewer")
     axe = Checker(page)
     sign_in(page, live_server, "nina")
-    axe.visit(live_server, f"/articles/{desk.pk}/", "article, fresh")
+    axe.visit(live_server, f"/articles/{desk.pk}/", "article, fresh, guidelines open")
+    expect(page.locator("#guidelines")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#guidelines")).to_be_hidden()
 
     page.keyboard.press("1")
     page.keyboard.press("2")
@@ -133,6 +152,17 @@ def test_article_page_in_each_state(page, live_server, desk):
     expect(page.locator("#comments .comment-text")).to_have_text(["Which figure is meant?"])
     axe.check("article, discussion with a comment")
     page.keyboard.press("Escape")
+
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    expect(page.locator("#skip-reasons")).to_be_visible()
+    axe.check("article, skip reasons offered")
+    page.keyboard.press("2")
+    page.keyboard.press("k")
+    expect(page.locator("#skipped")).to_be_visible()
+    expect(page.locator("#recent")).to_be_visible()
+    axe.check("article, a skipped sentence, recent changes")
+    page.keyboard.press("k")
 
     page.keyboard.press("n")
     page.keyboard.type("A note")

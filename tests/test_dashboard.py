@@ -77,8 +77,8 @@ def test_dashboard_page_for_staff_in_constant_queries(client, staff, known,
     client.force_login(staff)
     # session, user, overall (verdicts included), articles furthest from the target, most
     # disputed articles, split sentences, the skips counted, the sentences skipped most,
-    # activity, the models (none here: see test_dashboard_models), projects for the filter
-    with django_assert_num_queries(11):
+    # activity, projects for the filter (the Models section comes apart: test_dashboard_models)
+    with django_assert_num_queries(10):
         response = client.get("/admin/dashboard/", {"project": "desk"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -94,12 +94,12 @@ def test_dashboard_activity_in_constant_queries_whatever_the_filter(
     client, staff, known, query, django_assert_max_num_queries
 ):
     """Activity is one query: over the projects' rollups, or one article's labels (and
-    articles without disagreement need no query for their split sentences). One more for
-    the Models section, which finds no model here, and two for the skips."""
+    articles without disagreement need no query for their split sentences), and two for
+    the skips. The Models section is fetched apart (test_dashboard_models.py)."""
     if "article" in query:
         query["article"] = known[0].pk
     client.force_login(staff)
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         response = client.get("/admin/dashboard/", query)
     assert response.status_code == 200
     html = response.content.decode()

@@ -7,9 +7,11 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
+from django.db import connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from annotations import predictions
 from annotations.annotating import save_annotation
 from annotations.models import Article, Prediction, PredictionModel, Sentence
 from annotations.predictions import InvalidPredictions, import_predictions
@@ -130,6 +132,28 @@ def test_importing_again_replaces_those_sentences_and_counts_what_changed(articl
     assert (again.created, again.changed, again.unchanged) == (0, 1, 0)
     assert Prediction.objects.get(sentence=one).score == 0.6
     assert Prediction.objects.count() == 3  # sentences left out keep their prediction
+
+
+def planned_rows():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s",
+                       [Prediction._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner statistics")
+def test_a_large_import_refreshes_the_statistics_an_evaluation_is_planned_with(
+    article, monkeypatch
+):
+    monkeypatch.setattr(predictions, "ANALYZE_AFTER", 2)
+    one, two, three = article.sentences.order_by("position")
+    import_predictions(model="m", data=jsonl({"sentence_id": one.pk, "label": "verified"},
+                                             {"sentence_id": two.pk, "label": "verified"}))
+    assert planned_rows() <= 0  # two new rows: not past the threshold
+    import_predictions(model="n", data=jsonl(*(
+        {"sentence_id": s.pk, "label": "disputed"} for s in (one, two, three)
+    )))
+    assert planned_rows() == 5
 
 
 def test_models_keep_their_predictions_apart(article):

@@ -103,3 +103,31 @@ def test_the_claim_and_discussion_keys_are_c_and_t_and_can_be_moved(alice):
     save_shortcuts(user=alice, enabled=True, keys={"claim": "w", "thread": "y"})
     keys = shortcuts_for(alice)["keys"]
     assert (keys["claim"], keys["thread"]) == ("w", "y")
+
+
+def test_skip_redo_and_guidelines_have_keys_of_their_own():
+    assert {DEFAULT_KEYS[a] for a in ("skip", "redo", "guidelines")} == {"s", "U", "g"}
+    # c and t are the claim's words' and the comment thread's.
+    assert (DEFAULT_KEYS["claim"], DEFAULT_KEYS["thread"]) == ("c", "t")
+
+
+def test_skip_and_use_saved_may_share_a_key_and_no_other_pair_may():
+    """use_saved only means something while a conflict is shown (the page prefers it
+    then), so it may share s with skip, by default or on any other key."""
+    assert clean_keys({})["skip"] == clean_keys({})["use_saved"] == "s"
+    assert clean_keys({"skip": "z", "use_saved": "z"})["skip"] == "z"
+    assert clean_keys({"skip": "z"})["use_saved"] == "s"
+    for keys in ({"keep_mine": "s"}, {"redo": "s"}, {"skip": "g"}, {"use_saved": "u"}):
+        with pytest.raises(InvalidShortcuts, match="is already the key of"):
+            clean_keys(keys)
+
+
+def test_the_settings_page_lists_the_new_actions_and_says_shift(client, alice):
+    client.force_login(alice)
+    html = client.get("/settings/shortcuts/").content.decode()
+    for action in ("skip", "redo", "guidelines"):
+        assert f'name="{action}"' in html
+    assert "<kbd>Shift+U</kbd>" in html
+    form = {"enabled": "on", **DEFAULT_KEYS, "skip": "z", "guidelines": "G"}
+    assert client.post("/settings/shortcuts/", form).status_code == 302
+    assert shortcuts_for(alice)["keys"] == {**DEFAULT_KEYS, "skip": "z", "guidelines": "G"}

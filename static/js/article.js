@@ -5,6 +5,10 @@
 // that a lost connection, a reload or a crash loses nothing; they are sent again until the
 // server takes them. A 409 means the annotation changed elsewhere: the reviewer chooses,
 // unless the server already holds the very change (a resend whose first answer was lost).
+//
+// A skip ("not for me", PUT/DELETE /api/sentences/{id}/skip/) is the other thing a reviewer
+// may hold on a sentence, never together with a label: it goes through the same pending
+// changes, as the record {skip: reason}, so it is kept and resent like a label.
 (() => {
   "use strict";
 
@@ -19,19 +23,28 @@
   // local: what the reviewer wants now ({label, note, evidence}; null: no label). pending:
   // changes not yet confirmed, {want, base} where base is the server version the change was
   // made on (0: none). Records from the API carry more fields (id, reviewer, dates...), which a
-  // PUT refuses: they pass through these two before they are kept.
-  const wanted = (a) => a ? {
+  // PUT refuses: they pass through these two before they are kept. A skip is {skip: reason}.
+  const isSkip = (a) => Boolean(a) && "skip" in a;
+  const wanted = (a) => !a ? null : isSkip(a) ? { skip: a.skip || "" } : {
     label: a.label, note: a.note || "", evidence: a.evidence || [],
     claim_start: a.claim_start ?? null, claim_end: a.claim_end ?? null,
-  } : null;
-  const confirmed = (a) => a ? { ...wanted(a), version: a.version } : null;
-  const server = new Map(Object.entries(data.annotations).map(([id, a]) => [id, confirmed(a)]));
+  };
+  const confirmed = (a) => !a ? null : isSkip(a) ? wanted(a) : { ...wanted(a), version: a.version };
+  const server = new Map([
+    ...Object.entries(data.skips).map(([id, reason]) => [id, { skip: reason }]),
+    ...Object.entries(data.annotations).map(([id, a]) => [id, confirmed(a)]),
+  ]);
   const local = new Map([...server].map(([id, a]) => [id, wanted(a)]));
   const pending = new Map();
   const inflight = new Set();
   const conflicts = new Map(); // sentence id -> the server's current annotation (or null)
   const drafts = new Map(); // sentence id -> a note written before any label, saved with it
+  // Undo and redo: {id, before, after}, whole wanted records (label, note, links, skip, and
+  // whatever else a record comes to hold), newest last. The undo stack is also "Recent changes".
   const undoStack = [];
+  const redoStack = [];
+  const reasonWords = new Map([...document.querySelectorAll("[data-reason]")]
+    .map((button) => [button.dataset.reason, button.dataset.words]));
   let current = 0;
   let retryTimer = null;
   let retryDelay = 1000;
@@ -68,6 +81,7 @@
   const indexOf = (id) => spans.findIndex((span) => span.dataset.id === id);
   const typing = () => Boolean(document.activeElement?.closest("input, textarea, select"));
   const labelOf = (id) => (local.get(id) || null)?.label || "";
+  const skipped = (id) => isSkip(local.get(id));
 
   // What a screen reader says of a sentence, before its text: "Sentence 3 of 14, disputed,
   // note added:". Each sentence is named by a hidden state line and its own text
@@ -87,9 +101,9 @@
 
   function stateText(id) {
     const want = local.get(id) || null;
-    const parts = [`Sentence ${positions.get(id) + 1} of ${spans.length}`, want?.label || "not labeled"];
+    const parts = [`Sentence ${positions.get(id) + 1} of ${spans.length}`, summary(want)];
     if (want?.note) parts.push("note added");
-    const links = want?.evidence.length || 0;
+    const links = want?.evidence?.length || 0;
     if (links) parts.push(`${links} link${links === 1 ? "" : "s"}`);
     if (conflicts.has(id)) parts.push("conflict");
     else if (pending.has(id)) parts.push("not saved yet");
@@ -100,6 +114,7 @@
     const span = $(`s-${id}`);
     const label = labelOf(id);
     if (label) span.dataset.label = label; else delete span.dataset.label;
+    if (skipped(id)) span.dataset.skipped = ""; else delete span.dataset.skipped;
     if (pending.has(id)) span.dataset.pending = ""; else delete span.dataset.pending;
     if (!marker.marking(span)) window.claims.draw(span, ...(keptClaim(id) || [null, null]));
     $(`st-${id}`).textContent = stateText(id);
@@ -110,9 +125,40 @@
     $("announcer").textContent = text;
   }
 
+  // What a sentence holds, in words: "disputed", "skipped (opinion)", "not labeled".
+  function summary(want) {
+    if (!want) return "not labeled";
+    if (isSkip(want)) return want.skip ? `skipped (${reasonWords.get(want.skip) || want.skip})` : "skipped";
+    return want.label;
+  }
+
+  // One change in words, for "Recent changes": "verified → disputed", "skipped (opinion)".
+  function changeWords({ before, after }) {
+    if (!before) return summary(after);
+    if (!after) return `${summary(before)} → no label`;
+    if (!isSkip(before) && !isSkip(after) && before.label === after.label) {
+      if (before.note !== after.note) return `${after.label}, note ${after.note ? "edited" : "removed"}`;
+      const added = after.evidence.length - before.evidence.length;
+      if (added) return `${after.label}, link ${added > 0 ? "added" : "removed"}`;
+      return `${after.label}, changed`;
+    }
+    return `${summary(before)} → ${summary(after)}`;
+  }
+
+  function paintRecent() {
+    const recent = undoStack.slice(-5).reverse();
+    $("recent").hidden = recent.length === 0;
+    $("recent-list").replaceChildren(...recent.map((entry) => {
+      const item = document.createElement("li");
+      item.textContent = `Sentence ${positions.get(entry.id) + 1}: ${changeWords(entry)}`;
+      return item;
+    }));
+  }
+
   function paintPanel() {
     const id = idAt(current);
-    const want = local.get(id) || null;
+    const held = local.get(id) || null;
+    const want = isSkip(held) ? null : held;
     $("panel-position").textContent = `Sentence ${current + 1} of ${spans.length}`;
     $("panel-text").textContent = spans[current].textContent;
     for (const button of document.querySelectorAll(".label-button")) {
@@ -150,9 +196,17 @@
       item.append(anchor, remove);
       return item;
     }));
+    const skipLine = $("skipped");
+    skipLine.hidden = !isSkip(held);
+    if (isSkip(held)) {
+      skipLine.textContent = `You skipped this sentence${held.skip ? `: ${reasonWords.get(held.skip)}` : ""}. ` +
+        "A label replaces the skip.";
+    }
     $("undo").disabled = undoStack.length === 0;
     paintClaim(id);
     paintDiscussion(id);
+    $("redo").disabled = redoStack.length === 0;
+    paintRecent();
     paintConflict();
     paintOthers(id);
     paintMatches(id);
@@ -165,14 +219,14 @@
   // The kept span of a sentence, [start, end] body offsets, or null.
   const keptClaim = (id) => {
     const want = local.get(id);
-    return want && want.claim_start !== null ? [want.claim_start, want.claim_end] : null;
+    return labelOf(id) && want.claim_start !== null ? [want.claim_start, want.claim_end] : null;
   };
   const marker = window.claims.marker({
     kept: (span) => keptClaim(span.dataset.id),
     keep: (span, start, end) => {
       const id = span.dataset.id;
       const want = local.get(id);
-      if (!want || (want.claim_start === start && want.claim_end === end)) return;
+      if (!labelOf(id) || (want.claim_start === start && want.claim_end === end)) return;
       change(id, { ...want, claim_start: start, claim_end: end });
     },
     changed: (span) => { if (span === spans[current]) paintClaim(span.dataset.id); },
@@ -180,7 +234,7 @@
   });
 
   function markClaim() {
-    if (!local.get(idAt(current))) {
+    if (!labelOf(idAt(current))) {
       announce("Label the sentence first: the claim's words are saved with your label.");
       $("claim-help").classList.add("attention");
       return;
@@ -204,7 +258,7 @@
       text.textContent = "none marked";
     }
     const help = $("claim-help");
-    if (!local.get(id)) {
+    if (!labelOf(id)) {
       help.textContent = "Label the sentence first: the claim's words are saved with your label.";
     } else {
       help.classList.remove("attention");
@@ -214,14 +268,14 @@
     }
     $("claim-actions").hidden = !marking;
     $("claim-buttons").hidden = marking;
-    $("claim-mark").disabled = !local.get(id);
+    $("claim-mark").disabled = !labelOf(id);
     $("claim-remove").hidden = !words;
   }
 
   // ---- the discussion: once the reviewer has labeled the sentence, never before ---------
   // (the others' words would steer the label; the server refuses too). Loaded once a page.
   const threads = new Map(); // sentence id -> comments
-  const mayDiscuss = (id) => data.sees_all || Boolean(server.get(id));
+  const mayDiscuss = (id) => data.sees_all || Boolean(server.get(id)?.label);
   function paintDiscussion(id) {
     const open = mayDiscuss(id);
     const note = $("discussion-note");
@@ -295,7 +349,7 @@
     const note = $("matches-note");
     const list = $("matches-list");
     clearTimeout(matchesTimer);
-    if (!data.matches_before && !server.get(id)) {
+    if (!data.matches_before && !server.get(id)?.label) {
       list.replaceChildren();
       note.textContent = "Earlier checks of this claim show once you have labeled it.";
       return;
@@ -374,6 +428,7 @@
 
   function describe(annotation) {
     if (!annotation) return "no label";
+    if (isSkip(annotation)) return summary(annotation);
     const links = annotation.evidence.length;
     return `“${annotation.label}”` +
       (annotation.note ? ` with the note “${annotation.note.slice(0, 80)}”` : "") +
@@ -412,7 +467,7 @@
       return;
     }
     // Reviewers see counts only, and only once they have labeled the sentence themselves.
-    if (!others || !server.get(id)) { section.hidden = true; return; }
+    if (!others || !server.get(id)?.label) { section.hidden = true; return; }
     section.hidden = false;
     $("others-title").textContent = "Other reviewers";
     body.replaceChildren(...LABELS.filter((label) => others[label]).map((label) => {
@@ -454,12 +509,15 @@
     if (status.textContent !== text) status.textContent = text;
     const labeled = spans.filter((span) => labelOf(span.dataset.id)).length;
     $("my-count").textContent = labeled;
+    $("my-skips").textContent = spans.filter((span) => skipped(span.dataset.id)).length;
     $("my-progress").value = labeled;
   }
 
   function select(index, { scroll = true } = {}) {
     if (index < 0 || index >= spans.length) return;
     if (marker.marking() && !marker.marking(spans[index])) marker.cancel();
+    closeReasons();
+    $("notice").hidden = true;
     // Focus follows the selection when it was on a sentence (or nowhere), never away from
     // a field or a button the reviewer is on.
     const follow = !document.activeElement || document.activeElement === document.body ||
@@ -489,15 +547,22 @@
   // only otherwise is the sentence brought into view.
   function placeOnOpen() {
     window.scrollTo({ top: 0, behavior: "instant" });
+    // Guidelines that opened by themselves sit above the article on a narrow screen: in view.
+    if (narrow() && guidelines && !guidelines.hidden) return;
     const bottom = narrow() ? $("panel").getBoundingClientRect().top : window.innerHeight;
     if (spans[current].getBoundingClientRect().bottom > bottom) bringIntoView(spans[current], "instant");
   }
 
   // ---- changing and saving ----------------------------------------------------------------
-  function change(id, want, { undoable = true } = {}) {
+  // record: "new" (a change of its own: undoable, and the redo stack goes), "merge" (more of
+  // the last change: a note still being typed, a skip's reason) or "none" (undo and redo).
+  function change(id, want, { record = "new" } = {}) {
     $("save-error").hidden = true;
     const before = local.get(id) || null;
-    if (undoable) undoStack.push({ id, before });
+    const last = undoStack.at(-1);
+    if (record === "merge" && last?.id === id) last.after = want;
+    else if (record !== "none") undoStack.push({ id, before, after: want });
+    if (record !== "none") redoStack.length = 0;
     local.set(id, want);
     const base = pending.has(id) ? pending.get(id).base : (server.get(id)?.version || 0);
     pending.set(id, { want, base });
@@ -511,7 +576,7 @@
   // Label the selected sentence (with the note drafted before, if any) and go on, or stay.
   function label(name, { stay = false } = {}) {
     const id = idAt(current);
-    const want = local.get(id) || null;
+    const want = labelOf(id) ? local.get(id) : null;
     const note = want ? want.note : drafts.get(id) || "";
     drafts.delete(id);
     change(id, wanted({ ...want, label: name, note }));
@@ -519,10 +584,10 @@
     if (!stay) select(nextOpen());
   }
 
-  // Where labeling goes on: the next sentence without the reviewer's label, else the first
-  // one before; once every sentence is labeled, simply the next one.
+  // Where labeling goes on: the next sentence neither labeled nor skipped, else the first
+  // one before; once every sentence is done, simply the next one.
   function nextOpen() {
-    const open = (i) => !labelOf(idAt(i));
+    const open = (i) => !labelOf(idAt(i)) && !skipped(idAt(i));
     const after = spans.findIndex((_, i) => i > current && open(i));
     if (after !== -1) return after;
     const before = spans.findIndex((_, i) => i < current && open(i));
@@ -530,44 +595,147 @@
   }
 
   function removeLabel() {
-    if (!local.get(idAt(current))) return;
+    if (!labelOf(idAt(current))) return;
     change(idAt(current), null);
     announce(`Sentence ${current + 1}: label removed.`);
   }
 
-  function undo() {
-    const last = undoStack.pop();
-    if (!last) return;
-    select(indexOf(last.id));
-    change(last.id, last.before, { undoable: false });
-    announce(`Undone: sentence ${current + 1} ${last.before ? `is ${last.before.label} again` : "has no label again"}.`);
+  const undo = () => travel(undoStack, redoStack, "before", "Undone");
+  const redo = () => travel(redoStack, undoStack, "after", "Redone");
+  function travel(from, to, side, word) {
+    const entry = from.pop();
+    if (!entry) return;
+    to.push(entry);
+    select(indexOf(entry.id));
+    change(entry.id, entry[side], { record: "none" });
+    announce(`${word}: sentence ${current + 1} is ${summary(entry[side])}.`);
   }
+
+  // A visible word on what a key did not do (and why), until the next selection.
+  function notice(text) {
+    $("notice").textContent = text;
+    $("notice").hidden = false;
+    announce(text);
+  }
+
+  // ---- skipping -------------------------------------------------------------------------
+  // `s` skips at once and moves on; the reasons stay offered for that sentence until the next
+  // key: 1-4 give one (the same change, one undo), anything else goes on without.
+  let reasonsFor = null; // {id, merge}: the sentence whose reason may be chosen now
+  function skip() {
+    const id = idAt(current);
+    if (labelOf(id)) {
+      notice(`Sentence ${current + 1} is labeled: remove your label first (${window.shortcuts.keyName("remove") || "the button"}), then skip it.`);
+      return;
+    }
+    const fresh = !skipped(id);
+    if (fresh) change(id, { skip: "" });
+    const position = current + 1;
+    select(nextOpen());
+    reasonsFor = { id, merge: fresh };
+    $("skip-reasons-title").textContent = `Sentence ${position} skipped. Why? (optional)`;
+    $("skip-reasons").hidden = false;
+    announce(`Sentence ${position} skipped. Keys 1 to 4 give a reason.`);
+  }
+  function chooseReason(reason) {
+    const { id, merge } = reasonsFor;
+    closeReasons();
+    change(id, { skip: reason }, { record: merge ? "merge" : "new" });
+    announce(`Sentence ${indexOf(id) + 1} skipped: ${reasonWords.get(reason)}.`);
+  }
+  function closeReasons() {
+    if (!reasonsFor) return;
+    reasonsFor = null;
+    const box = $("skip-reasons");
+    const hadFocus = box.contains(document.activeElement);
+    box.hidden = true;
+    if (hadFocus) spans[current].focus({ preventScroll: true });
+  }
+
+  // ---- guidelines -----------------------------------------------------------------------
+  // Beside the article, not over it: labeling goes on while they are open. They open by
+  // themselves the first time and after each change; opening them records that version as
+  // seen. That record is sent once, not through the pending changes: if it is lost, the
+  // guidelines merely open again next time.
+  const guidelines = $("guidelines");
+  let focusBeforeGuidelines = null;
+  function showGuidelines({ focus = true } = {}) {
+    if (!guidelines) { notice("This project has no guidelines."); return; }
+    guidelines.hidden = false;
+    document.body.classList.add("guidelines-open");
+    $("guidelines-button").setAttribute("aria-expanded", "true");
+    if (focus) {
+      focusBeforeGuidelines = document.activeElement;
+      guidelines.focus();
+    }
+    if (data.guidelines.state !== "seen") {
+      data.guidelines.state = "seen";
+      fetch(`/api/projects/${encodeURIComponent(data.project)}/guidelines/seen/`, {
+        method: "PUT", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({ digest: data.guidelines.digest }),
+      }).catch(() => {});
+    }
+  }
+  function hideGuidelines() {
+    const hadFocus = guidelines.contains(document.activeElement);
+    guidelines.hidden = true;
+    document.body.classList.remove("guidelines-open");
+    $("guidelines-button").setAttribute("aria-expanded", "false");
+    const back = focusBeforeGuidelines?.isConnected ? focusBeforeGuidelines : spans[current];
+    focusBeforeGuidelines = null;
+    if (hadFocus || back === spans[current]) back.focus({ preventScroll: true });
+  }
+  const toggleGuidelines = () => (guidelines && !guidelines.hidden ? hideGuidelines() : showGuidelines());
 
   const csrfToken = () => document.cookie.split("; ")
     .find((part) => part.startsWith("csrftoken="))?.slice("csrftoken=".length) || "";
 
+  // The request that brings the server one step nearer to what the reviewer wants (null: it
+  // holds it). A label is one PUT (the server removes a skip in the same statement); a skip
+  // on a labeled sentence first deletes the label, with its version, then PUTs the skip.
+  function nextStep(id, { want, base }) {
+    const have = server.get(id) || null;
+    const annotation = `/api/sentences/${id}/annotation/`;
+    const skipUrl = `/api/sentences/${id}/skip/`;
+    if (want && !isSkip(want)) return { url: annotation, method: "PUT", body: { ...wanted(want), version: base } };
+    if (have && !isSkip(have)) return { url: `${annotation}?version=${base}`, method: "DELETE" };
+    if (want) return { url: skipUrl, method: "PUT", body: { reason: want.skip }, skip: true };
+    if (have) return { url: skipUrl, method: "DELETE", skip: true };
+    return null;
+  }
+
   async function send(id) {
     if (inflight.has(id) || conflicts.has(id) || !pending.has(id)) return;
     const sent = pending.get(id);
+    const step = nextStep(id, sent);
+    if (!step) {
+      pending.delete(id);
+      persist();
+      paintSentence(id);
+      paintStatus();
+      return;
+    }
     inflight.add(id);
     paintStatus();
-    const url = `/api/sentences/${id}/annotation/`;
-    const headers = { "Content-Type": "application/json", "X-CSRFToken": csrfToken() };
     try {
-      const response = sent.want
-        ? await fetch(url, {
-          method: "PUT", headers, credentials: "same-origin",
-          body: JSON.stringify({ ...wanted(sent.want), version: sent.base }),
-        })
-        : await fetch(`${url}?version=${sent.base}`, { method: "DELETE", headers, credentials: "same-origin" });
-      const gone = !sent.want && (response.status === 204 || response.status === 404);
-      if (response.ok || gone) {
-        onSaved(id, sent, response.status === 200 || response.status === 201 ? await response.json() : null);
+      const response = await fetch(step.url, {
+        method: step.method, credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: step.body && JSON.stringify(step.body),
+      });
+      const deleted = step.method === "DELETE" && (response.ok || response.status === 404);
+      if (response.ok || deleted) {
+        const body = response.status === 200 || response.status === 201 ? await response.json() : null;
+        onSaved(id, sent, deleted ? null : step.skip ? { skip: body.reason } : confirmed(body), body);
+      } else if (response.status === 409 && step.skip) {
+        // Labeled in another tab or window since this page loaded: the label stays.
+        refuse(id, `Sentence ${indexOf(id) + 1}: not skipped: you have labeled it elsewhere; reload to see the label.`);
       } else if (response.status === 409) {
         const { current } = await response.json();
         // The server already holds this very change: an earlier send of it got through but
         // its answer was lost, or another tab made the same change. Nothing to choose.
-        if (sameAnnotation(wanted(current), sent.want)) onSaved(id, sent, current);
+        if (sameAnnotation(wanted(current), sent.want)) onSaved(id, sent, confirmed(current), current);
         else showConflict(id, confirmed(current));
       } else if (response.status === 401 || response.status === 403) {
         lastError = "Not saved: your session has ended. Sign in again in another tab; your changes are kept here.";
@@ -575,9 +743,7 @@
       } else if (response.status >= 400 && response.status < 500 && response.status !== 429) {
         // The server refused this change for good: say why and go back to what it has.
         const body = await response.json().catch(() => ({}));
-        showSaveError(id, `Sentence ${indexOf(id) + 1}: this change could not be saved: ${messageOf(body)}`);
-        pending.delete(id);
-        local.set(id, wanted(server.get(id)));
+        refuse(id, `Sentence ${indexOf(id) + 1}: this change could not be saved: ${messageOf(body)}`);
       } else {
         throw new Error(`HTTP ${response.status}`);
       }
@@ -590,7 +756,15 @@
       paintPanel();
       paintStatus();
     }
-    if (pending.has(id) && pending.get(id) !== sent && !retryTimer) send(id);
+    // A newer change, or the next step of this one (a skip after its label's removal).
+    if (pending.has(id) && !retryTimer) send(id);
+  }
+
+  // The server refused this change for good: say why and go back to what it has.
+  function refuse(id, text) {
+    showSaveError(id, text);
+    pending.delete(id);
+    local.set(id, wanted(server.get(id)));
   }
 
   // Labeling has usually moved on by the time a 409 comes back: go back to the sentence, so
@@ -626,20 +800,23 @@
     error.hidden = false;
   }
 
-  // The server holds `sent` now: `body` is the annotation it answered with (null: none).
-  function onSaved(id, sent, body) {
-    const saved = confirmed(body);
+  // A step of `sent` is done: the server holds `saved` (a confirmed record, null: nothing);
+  // `body` is its answer. `sent` is done once the server holds the same kind of record.
+  function onSaved(id, sent, saved, body) {
     if (saved) server.set(id, saved); else server.delete(id);
-    // A PUT's answer carries the counts the reviewer may now see; after a DELETE, none.
+    // A label's PUT answers with the counts the reviewer may now see; after a DELETE, none.
     if (!body || "others" in body) showOthersCounts(id, body ? body.others : null);
-    if (pending.get(id) === sent) pending.delete(id);
-    else if (pending.has(id)) pending.get(id).base = saved ? saved.version : 0;
+    const want = sent.want;
+    const holds = !want ? !saved : isSkip(want) ? isSkip(saved) : Boolean(saved) && !isSkip(saved);
+    if (pending.get(id) === sent && holds) pending.delete(id);
+    else if (pending.has(id)) pending.get(id).base = saved?.version || 0;
     lastError = "";
     retryDelay = 1000;
   }
 
   function sameAnnotation(a, b) {
     if (!a || !b) return a === b;
+    if (isSkip(a) || isSkip(b)) return isSkip(a) && isSkip(b) && a.skip === b.skip;
     return a.label === b.label && a.note === b.note &&
       a.claim_start === b.claim_start && a.claim_end === b.claim_end &&
       a.evidence.length === b.evidence.length && a.evidence.every((link, i) => link === b.evidence[i]);
@@ -697,7 +874,7 @@
     if (!noteEdited) return;
     noteEdited = false;
     const id = idAt(current);
-    const want = local.get(id);
+    const want = labelOf(id) ? local.get(id) : null;
     const note = $("note").value;
     if (!want) {
       if (note) drafts.set(id, note); else drafts.delete(id);
@@ -705,7 +882,7 @@
       return;
     }
     if (want.note === note) return;
-    change(id, { ...want, note }, { undoable: !noteUndoPushed });
+    change(id, { ...want, note }, { record: noteUndoPushed ? "merge" : "new" });
     noteUndoPushed = true;
   }
   $("note").addEventListener("input", () => {
@@ -746,6 +923,13 @@
   $("prev").addEventListener("click", () => select(current - 1));
   $("next").addEventListener("click", () => select(current + 1));
   $("undo").addEventListener("click", undo);
+  $("redo").addEventListener("click", redo);
+  $("skip").addEventListener("click", skip);
+  $("guidelines-button").addEventListener("click", toggleGuidelines);
+  $("guidelines-close")?.addEventListener("click", hideGuidelines);
+  for (const button of document.querySelectorAll("[data-reason]")) {
+    button.addEventListener("click", () => reasonsFor && chooseReason(button.dataset.reason));
+  }
   $("clear-label").addEventListener("click", removeLabel);
   $("help-button").addEventListener("click", () => $("help").showModal());
   $("conflict-keep").addEventListener("click", () => resolveConflict(true));
@@ -756,12 +940,12 @@
   $("claim-cancel").addEventListener("click", () => { marker.cancel(); spans[current].focus(); });
   $("claim-remove").addEventListener("click", () => {
     const want = local.get(idAt(current));
-    if (want) change(idAt(current), { ...want, claim_start: null, claim_end: null });
+    if (labelOf(idAt(current))) change(idAt(current), { ...want, claim_start: null, claim_end: null });
     announce("Claim span removed.");
   });
   // Words selected with the mouse inside a labeled sentence: marked, to keep with Enter.
   $("body-text").addEventListener("mouseup", () => {
-    const labeled = spans.filter((span) => local.get(span.dataset.id));
+    const labeled = spans.filter((span) => labelOf(span.dataset.id));
     const span = marker.fromSelection(labeled);
     if (span) select(spans.indexOf(span), { scroll: false });
   });
@@ -789,6 +973,9 @@
     evidence: () => !$("evidence-input").disabled && $("evidence-input").focus(),
     remove: removeLabel,
     undo,
+    redo,
+    skip,
+    guidelines: toggleGuidelines,
     keep_mine: () => resolveConflict(true),
     use_saved: () => resolveConflict(false),
     help: () => $("help").showModal(),
@@ -804,6 +991,15 @@
       return;
     }
     if ($("help").open) return;
+    // Right after `s`: 1-4 give the skip's reason; any other key goes on without one (Tab
+    // too, unless it is on its way to the reasons' buttons).
+    if (reasonsFor && !event.target.closest("#skip-reasons") && !["Shift", "Tab"].includes(event.key)) {
+      const reason = /^[1-4]$/.test(event.key) ? [...reasonWords.keys()][event.key - 1] : null;
+      if (reason) { event.preventDefault(); chooseReason(reason); return; }
+      closeReasons();
+      if (event.key === "Escape") return;
+    }
+    if (event.key === "Escape" && guidelines && !guidelines.hidden) { hideGuidelines(); return; }
     // Enter or Space on a sentence selects it, as a click does.
     const sentence = event.target.closest?.(".sentence");
     if (sentence && (event.key === "Enter" || event.key === " ")) {
@@ -818,7 +1014,12 @@
       label(stay, { stay: true });
       return;
     }
-    const action = actions[namedKeys[event.key] || window.shortcuts.action(event)];
+    // `s` is both skip and use_saved (annotations/shortcuts.py SHARED): while a conflict is
+    // shown it takes the saved side.
+    const names = window.shortcuts.actions(event);
+    const name = conflicts.size && names.includes("use_saved") ? "use_saved"
+      : names.find((one) => one !== "use_saved") || names[0];
+    const action = actions[namedKeys[event.key] || name];
     if (action) {
       event.preventDefault();
       action();
@@ -837,8 +1038,12 @@
   // ---- start: the sentence in the address, else the first one this reviewer has not labeled
   spans.forEach((span) => paintSentence(span.dataset.id));
   const fromHash = spans.findIndex((span) => `#${span.id}` === location.hash);
-  const firstOpen = spans.findIndex((span) => !labelOf(span.dataset.id));
+  const firstOpen = spans.findIndex((span) => !labelOf(span.dataset.id) && !skipped(span.dataset.id));
   select(fromHash !== -1 ? fromHash : Math.max(firstOpen, 0), { scroll: false });
+  if (["new", "updated"].includes(data.guidelines.state) && guidelines) {
+    $("guidelines-updated").hidden = data.guidelines.state !== "updated";
+    showGuidelines({ focus: false });
+  }
   // The browser places the page itself (at the #s-N of the address, or where a reload left
   // it) until it has loaded: place it again once it has.
   history.scrollRestoration = "manual";
