@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from annotations.annotating import save_annotation
 from annotations.discussing import add_comment
 from annotations.models import Comment
+from annotations.skipping import skip_sentence
 from tests.factories import make_article, make_user
 from tests.test_browser import open_article, saved, sign_in
 from tests.test_browser_adjudication import open_adjudication
@@ -61,6 +62,24 @@ def test_the_discussion_stays_closed_and_unasked_until_the_reviewer_labels(
     expect(page.locator("#comments .comment-text")).to_have_text(["Only 11%?"])
     asked = f"{live_server.url}/api/sentences/{first.pk}/comments/?page_size=500"
     assert comment_requests == [asked]
+
+
+def test_a_skipped_sentence_is_not_labeled_its_discussion_and_claim_stay_closed(
+    page, live_server, reviewer, article, comment_requests
+):
+    first = article.sentences.get(position=0)
+    add_comment(sentence=first, author=make_user("sam", role="reviewer"), text="Only 11%?")
+    skip_sentence(sentence_id=first.pk, reviewer=reviewer, reason="opinion")
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/articles/{article.pk}/#s-{first.pk}")
+    expect(page.locator("#skipped")).to_be_visible()
+    expect(page.locator("#discussion-note")).to_have_text(CLOSED)
+    page.keyboard.press("t")
+    expect(page.locator("#comment-input")).not_to_be_focused()
+    page.keyboard.press("c")
+    expect(page.locator("#announcer")).to_contain_text("Label the sentence first")
+    expect(page.locator(".sentence mark")).to_have_count(0)
+    assert comment_requests == []
 
 
 def test_t_writes_a_comment_and_enter_sends_it_as_text(page, live_server, reviewer, article):
