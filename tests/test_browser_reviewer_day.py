@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from annotations.guidelines import digest_of, mark_seen
 from annotations.models import Annotation, Article, GuidelinesSeen, Skip
+from annotations.skipping import skip_sentence
 from tests.factories import make_article, make_project, make_user
 from tests.test_browser import BODY, conflicting_tab, labels_in_db, open_article, saved, sign_in
 
@@ -329,3 +330,21 @@ def test_screenshots(page, live_server, reviewer):
         if width < 860:  # the panel is a sheet at the bottom: its recent changes in view
             page.locator("#recent").scroll_into_view_if_needed()
         page.screenshot(path=folder / f"skip-{name}.png")
+
+
+def test_an_adjudicator_sees_how_many_skipped_a_sentence_and_a_reviewer_nothing(
+    page, live_server, reviewer, article
+):
+    first = article.sentences.get(position=0)
+    for name in ("sam", "tom"):
+        skip_sentence(sentence_id=first.pk, reviewer=make_user(name, role="reviewer"))
+    make_user("ada", role="adjudicator")
+    sign_in(page, live_server, "ada")
+    open_article(page, live_server, article)
+    expect(page.locator("#others .skip-count")).to_have_text("Skipped by 2 reviewers.")
+    expect(page.locator("#others")).not_to_contain_text("sam")
+    page.context.clear_cookies()
+    sign_in(page, live_server, "rita")
+    open_article(page, live_server, article)
+    expect(page.locator("#others")).to_be_hidden()
+    assert "Skipped by" not in page.content()

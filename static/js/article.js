@@ -442,7 +442,15 @@
     if (data.sees_all) {
       section.hidden = false;
       $("others-title").textContent = `Other reviewers (${others ? others.length : 0})`;
-      if (!others || others.length === 0) { body.textContent = "No other labels yet."; return; }
+      // How many skipped it (never who): many skips say the sentence is not a claim.
+      const skips = data.skip_counts[id] || 0;
+      const skipped = document.createElement("p");
+      skipped.className = "muted small skip-count";
+      skipped.textContent = skips ? `Skipped by ${skips} reviewer${skips === 1 ? "" : "s"}.` : "";
+      if (!others || others.length === 0) {
+        body.replaceChildren("No other labels yet.", ...(skips ? [skipped] : []));
+        return;
+      }
       const list = document.createElement("ul");
       for (const other of others) {
         const item = document.createElement("li");
@@ -463,7 +471,7 @@
         }
         list.append(item);
       }
-      body.replaceChildren(list);
+      body.replaceChildren(list, ...(skips ? [skipped] : []));
       return;
     }
     // Reviewers see counts only, and only once they have labeled the sentence themselves.
