@@ -48,6 +48,12 @@ def plain_http_and_static_files():
 
 
 @pytest.fixture
+def reviewer(db):
+    """Rita, a reviewer: the one the browser tests sign in as (tests.test_browser.sign_in)."""
+    return make_user("rita", role="reviewer")
+
+
+@pytest.fixture
 def alice(db):
     """A reviewer: labels sentences of open projects; sees only her own labels."""
     return make_user("alice", role=REVIEWER_GROUP)

@@ -16,11 +16,6 @@ BODY = (
 
 
 @pytest.fixture
-def reviewer(db):
-    return make_user("rita", role="reviewer")
-
-
-@pytest.fixture
 def article(db):
     return make_article(BODY, title="Bridge turns ninety")
 

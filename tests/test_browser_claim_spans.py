@@ -19,11 +19,6 @@ BODY = "Le café 🎉 coûte 5 € de plus. Prices rose 12% in May, officials sa
 
 
 @pytest.fixture
-def reviewer(db):
-    return make_user("rita", role="reviewer")
-
-
-@pytest.fixture
 def article(db):
     return make_article(BODY, title="Prices")
 

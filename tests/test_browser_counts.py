@@ -13,11 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BODY = "The bridge opened in 1932. It carries 40,000 cars a day."
 
 
-@pytest.fixture
-def reviewer(db):
-    return make_user("rita", role="reviewer")
-
-
 def labeled_by_another(show_counts):
     """An article whose first sentence another reviewer has labeled disputed."""
     project = make_project(show_counts_after_labeling=show_counts)

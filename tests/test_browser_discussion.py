@@ -21,11 +21,6 @@ CLOSED = "The discussion of this sentence opens once you have labeled it."
 
 
 @pytest.fixture
-def reviewer(db):
-    return make_user("rita", role="reviewer")
-
-
-@pytest.fixture
 def article(db):
     return make_article("Prices rose 12% in May. The mayor disagrees.", title="Prices")
 

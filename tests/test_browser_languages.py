@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import make_article, make_user
+from tests.factories import make_article
 from tests.test_browser import open_article, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,11 +18,6 @@ ARABIC = (
 )
 # Where the screenshot goes: SCREENSHOT_DIR to keep it, else the test's temporary directory.
 SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
-
-
-@pytest.fixture
-def reviewer(db):
-    return make_user("rita", role="reviewer")
 
 
 def direction(locator):

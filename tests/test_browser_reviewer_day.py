@@ -35,11 +35,6 @@ GUIDELINES = "# How we label\n\n- **Verified**: a source confirms it.\n- Skip op
 
 
 @pytest.fixture
-def reviewer(db):
-    return make_user("rita", role="reviewer")
-
-
-@pytest.fixture
 def article(db):
     return make_article(BODY, title="Bridge turns ninety")
 
