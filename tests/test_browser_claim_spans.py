@@ -61,6 +61,7 @@ def test_c_arrows_and_enter_keep_the_claims_words(page, live_server, reviewer, a
     page.keyboard.press("Enter")
     saved(page)
     assert stored_claim(reviewer) == span_of("rose 12% in May")
+    expect(page.locator("#recent-list li").first).to_have_text("Sentence 2: disputed, claim marked")
 
     kept = sentence(page, article, 1).locator("mark.claim")
     expect(kept).to_have_text("rose 12% in May")

@@ -140,6 +140,9 @@
       if (before.note !== after.note) return `${after.label}, note ${after.note ? "edited" : "removed"}`;
       const added = after.evidence.length - before.evidence.length;
       if (added) return `${after.label}, link ${added > 0 ? "added" : "removed"}`;
+      if (before.claim_start !== after.claim_start || before.claim_end !== after.claim_end) {
+        return `${after.label}, claim ${after.claim_start === null ? "removed" : "marked"}`;
+      }
       return `${after.label}, changed`;
     }
     return `${summary(before)} → ${summary(after)}`;
