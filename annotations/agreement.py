@@ -34,19 +34,20 @@ class Coincidences:
     pairs: float = 0
     units: int = 0
 
-    def add_unit(self, counts):
-        """Add one unit (a sentence) given its counts {category: n}; any categories."""
+    def add_unit(self, counts, times=1):
+        """Add one unit (a sentence) given its counts {category: n}; any categories.
+        `times`: as many units with those same counts."""
         m = sum(counts.values())
         if m < 2:
             return
-        self.units += 1
+        self.units += times
         for c, n_c in counts.items():
             for k, n_k in counts.items():
-                pairs = n_c * (n_k - (c == k))
+                pairs = n_c * (n_k - (c == k)) * times
                 self.o[c, k] += pairs / (m - 1)
                 if c == k:
                     self.agreeing_pairs += pairs
-        self.pairs += m * (m - 1)
+        self.pairs += m * (m - 1) * times
 
 
 def marginals_of(o):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.fields import CharField
 
-from .agreement import coincidence_sums, coincidences_from_sums, labels_on
+from .agreement import Coincidences
 from .agreement import summary as agreement_summary
 from .exporting import in_scope
 from .models import Annotation, Label, Prediction, PredictionModel, Sentence, review_target_of
@@ -148,27 +148,26 @@ def confusions(models, filters):
 
 def reviewer_alphas(models, filters):
     """{(model id, against): agreement summary} of the reviewers on the sentences each model
-    was compared on; one query."""
-    n, m = labels_on("sentence__")
-    sums = {}
-    for against in AGAINST:
-        for name, total in coincidence_sums(n, m, only=_has_reference(against)).items():
-            sums[f"{against}__{name}"] = total
+    was compared on; one query. It counts the compared sentences by their labels' counts (a
+    few hundred distinct profiles for a million sentences), and the coincidences are summed
+    here from those: the same figures as summing them row by row in the database, at the cost
+    of a count."""
+    counts = [f"sentence__{c}_count" for c in LABELS]
     rows = (
         with_references(in_scope(Prediction.objects.filter(model__in=models), filters,
-                                "sentence__"), "sentence__")
+                                 "sentence__"), "sentence__", annotate=True)
         .filter(ev_votes__gte=2)
-        .values("model_id")
-        .annotate(**sums)
+        .values("model_id", "ref_verdict", "ref_majority", *counts)
+        .annotate(sentences=Count("pk"))
         .order_by()
     )
-    result = {}
+    coincidences = defaultdict(Coincidences)
     for row in rows:
+        profile = {c: row[field] for c, field in zip(LABELS, counts, strict=True)}
         for against in AGAINST:
-            part = {name.split("__", 1)[1]: value for name, value in row.items()
-                    if name.startswith(f"{against}__")}
-            result[row["model_id"], against] = agreement_summary(coincidences_from_sums(part))
-    return result
+            if row[f"ref_{against}"] is not None:
+                coincidences[row["model_id"], against].add_unit(profile, row["sentences"])
+    return {key: agreement_summary(pairs) for key, pairs in coincidences.items()}
 
 
 def reviewer_accuracy(models, filters, *, by_reviewer=False):
