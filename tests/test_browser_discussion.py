@@ -134,6 +134,20 @@ def test_the_adjudicators_reply_reaches_the_reviewer(page, live_server, reviewer
     expect(page.locator("#comments i")).to_have_count(0)
 
 
+def test_a_reply_written_meanwhile_shows_when_the_sentence_is_selected_again(
+    page, live_server, reviewer, article
+):
+    first = article.sentences.get(position=0)
+    save_annotation(sentence=first, reviewer=reviewer, label="verified")
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/articles/{article.pk}/#s-{first.pk}")
+    expect(page.locator("#comments .no-comments")).to_have_text("No comments yet.")
+    add_comment(sentence=first, author=make_user("ada", role="adjudicator"), text="Source?")
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    expect(page.locator("#comments .comment-text")).to_have_text(["Source?"])
+
+
 def test_a_refused_comment_says_why_and_keeps_the_text(page, live_server, reviewer, article):
     save_annotation(sentence=article.sentences.get(position=0), reviewer=reviewer, label="verified")
     sign_in(page, live_server)

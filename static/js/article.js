@@ -276,7 +276,9 @@
   }
 
   // ---- the discussion: once the reviewer has labeled the sentence, never before ---------
-  // (the others' words would steer the label; the server refuses too). Loaded once a page.
+  // (the others' words would steer the label; the server refuses too). Loaded when the
+  // sentence is first selected, and again in the background each time it is selected anew,
+  // so that a reply written meanwhile shows without a reload.
   const threads = new Map(); // sentence id -> comments
   const mayDiscuss = (id) => data.sees_all || Boolean(server.get(id)?.label);
   function paintDiscussion(id) {
@@ -526,6 +528,7 @@
 
   function select(index, { scroll = true } = {}) {
     if (index < 0 || index >= spans.length) return;
+    if (index !== current && threads.has(idAt(index))) loadThread(idAt(index));
     if (marker.marking() && !marker.marking(spans[index])) marker.cancel();
     closeReasons();
     $("notice").hidden = true;
