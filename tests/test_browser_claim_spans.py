@@ -266,3 +266,19 @@ def test_the_claim_key_follows_the_users_choice(page, live_server, reviewer, art
     expect(page.locator("mark.claim")).to_have_count(0)
     page.keyboard.press("w")
     expect(sentence(page, article, 1).locator("mark.claim.marking")).to_have_text("Prices")
+
+
+def test_a_conflict_names_the_claim_each_side_marked(page, live_server, reviewer, article):
+    open_second(page, live_server, article)
+    other_tab = page.context.new_page()
+    page_url = page.url
+    other_tab.goto(page_url)
+    expect(other_tab.locator(".sentence.selected")).to_have_attribute("data-position", "1")
+    page.keyboard.press("c")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    saved(page)
+    other_tab.keyboard.press("Shift+Digit1")  # made on the version before the claim
+    expect(other_tab.locator("#conflict")).to_be_visible()
+    expect(other_tab.locator("#conflict-saved")).to_have_text("“disputed”, the claim “Prices rose”")
+    expect(other_tab.locator("#conflict-mine")).to_have_text("“verified”")

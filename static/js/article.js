@@ -423,21 +423,24 @@
     $("conflict-text").textContent = theirs
       ? `${where} was labeled in another tab or window. Which label stays?`
       : `${where}: your label was removed in another tab or window. Which stays?`;
-    $("conflict-mine").textContent = describe(local.get(id));
-    $("conflict-saved").textContent = describe(theirs);
+    $("conflict-mine").textContent = describe(local.get(id), id);
+    $("conflict-saved").textContent = describe(theirs, id);
     const show = $("conflict-show");
     show.hidden = index === current;
     show.textContent = `Show sentence ${index + 1}`;
     box.hidden = false;
   }
 
-  function describe(annotation) {
+  function describe(annotation, id) {
     if (!annotation) return "no label";
     if (isSkip(annotation)) return summary(annotation);
     const links = annotation.evidence.length;
+    const claim = annotation.claim_start ?? null;
     return `“${annotation.label}”` +
       (annotation.note ? ` with the note “${annotation.note.slice(0, 80)}”` : "") +
-      (links ? `, ${links} evidence link${links === 1 ? "" : "s"}` : "");
+      (links ? `, ${links} evidence link${links === 1 ? "" : "s"}` : "") +
+      (claim !== null
+        ? `, the claim “${window.claims.quote($(`s-${id}`), claim, annotation.claim_end)}”` : "");
   }
 
   function paintOthers(id) {
