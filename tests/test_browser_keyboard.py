@@ -6,7 +6,7 @@ current sentence and hears the live regions."""
 import pytest
 from playwright.sync_api import expect
 
-from annotations.models import Annotation, Verdict
+from annotations.models import Annotation, Skip, Verdict
 from annotations.shortcuts import save_shortcuts
 from tests.factories import PASSWORD, make_article, make_user
 
@@ -184,6 +184,13 @@ def test_shortcuts_follow_the_users_keys_and_can_be_turned_off(page, live_server
     page.keyboard.press("ArrowDown")
     expect(current(page)).to_have_attribute("data-position", "2")
     assert Annotation.objects.filter(reviewer=rita).count() == 1
+    # Nor are the digits after a skip: the reasons are chosen with their buttons.
+    page.click("#skip")
+    expect(page.locator("#skip-reasons")).to_be_visible()
+    page.keyboard.press("2")
+    expect(page.locator("#skip-reasons")).to_be_hidden()
+    saved(page)
+    assert list(Skip.objects.values_list("sentence__position", "reason")) == [(2, "")]
 
 
 def test_the_accessibility_tree_names_the_sentence_and_hears_the_live_regions(

@@ -1009,9 +1009,11 @@
     }
     if ($("help").open) return;
     // Right after `s`: 1-4 give the skip's reason; any other key goes on without one (Tab
-    // too, unless it is on its way to the reasons' buttons).
+    // too, unless it is on its way to the reasons' buttons). With single-key shortcuts off,
+    // the digits are not reasons either: the reasons' buttons are.
     if (reasonsFor && !event.target.closest("#skip-reasons") && !["Shift", "Tab"].includes(event.key)) {
-      const reason = /^[1-4]$/.test(event.key) ? [...reasonWords.keys()][event.key - 1] : null;
+      const digit = window.shortcuts.enabled && /^[1-4]$/.test(event.key);
+      const reason = digit ? [...reasonWords.keys()][event.key - 1] : null;
       if (reason) { event.preventDefault(); chooseReason(reason); return; }
       closeReasons();
       if (event.key === "Escape") return;
