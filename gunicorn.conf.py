@@ -12,8 +12,11 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 60))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# A worker is replaced after this many requests (a guard against slow leaks). Each new one
+# imports the app again (0.84 s of CPU, quiet): at 2,000, /healthz served flat out spent half
+# its CPU on new workers (docs/benchmarks.md, *Load*).
+max_requests = 20000
+max_requests_jitter = 2000
 # No control socket under ~/.gunicorn/: nothing here uses it.
 control_socket_disable = True
 # One line a request on standard output: who, what, status, size and time in ms.
