@@ -186,15 +186,20 @@ def by_article(rows, filters, prefix=""):
     return rows
 
 
-def annotation_query(filters):
-    """One row per annotation, in the order of their ids (ANNOTATION_ORDER)."""
-    rows = by_article(Annotation.objects.all(), filters, "sentence__")
-    if filters.label:
-        rows = rows.filter(label=filters.label)
+def by_reviewer(rows, filters):
+    """The reviewer and updated_since filters, on rows of one reviewer's (annotations, skips)."""
     if filters.reviewer:
         rows = rows.filter(reviewer__username=filters.reviewer)
     if filters.updated_since:
         rows = rows.filter(updated_at__gte=filters.updated_since)
+    return rows
+
+
+def annotation_query(filters):
+    """One row per annotation, in the order of their ids (ANNOTATION_ORDER)."""
+    rows = by_reviewer(by_article(Annotation.objects.all(), filters, "sentence__"), filters)
+    if filters.label:
+        rows = rows.filter(label=filters.label)
     columns = {
         **sentence_columns("sentence__"),
         "annotation_id": (F("id"), PLAIN),
@@ -231,11 +236,7 @@ def claim_columns(span, sentence, name=""):
 def skip_query(filters):
     """One row per skip (a sentence a reviewer chose not to label, and why), in the order of
     their ids. A skip has no label: the `label` filter does not apply (the API refuses it)."""
-    rows = by_article(Skip.objects.all(), filters, "sentence__")
-    if filters.reviewer:
-        rows = rows.filter(reviewer__username=filters.reviewer)
-    if filters.updated_since:
-        rows = rows.filter(updated_at__gte=filters.updated_since)
+    rows = by_reviewer(by_article(Skip.objects.all(), filters, "sentence__"), filters)
     columns = {
         **sentence_columns("sentence__"),
         "skip_id": (F("id"), PLAIN),

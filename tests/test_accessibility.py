@@ -15,6 +15,7 @@ from annotations.annotating import save_annotation
 from annotations.models import Article
 from tests.accessibility import axe_violations, describe
 from tests.factories import PASSWORD, make_user
+from tests.test_browser import label_in_another_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -191,11 +192,7 @@ def test_article_page_in_each_state(page, live_server, desk):
     expect(page.locator("#save-status")).to_have_text("All changes saved", timeout=20_000)
 
     # Another tab labels the selected sentence first: this one gets a conflict.
-    other = page.context.new_page()
-    other.goto(page.url)
-    other.keyboard.press("1")
-    expect(other.locator("#save-status")).to_have_text("All changes saved")
-    other.close()
+    label_in_another_tab(page)
     page.keyboard.press("2")
     expect(page.locator("#conflict")).to_be_visible()
     axe.check("article, conflict")

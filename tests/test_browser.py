@@ -336,6 +336,16 @@ def test_labeling_goes_to_the_next_sentence_not_yet_labeled(page, live_server, r
     ]
 
 
+def label_in_another_tab(page, key="1"):
+    """Another tab of the same reviewer labels the sentence this page selects, and closes:
+    this page's next change to it is made on a stale version."""
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.keyboard.press(key)
+    saved(other)
+    other.close()
+
+
 def conflicting_tab(page, live_server, article):
     """A second tab labels the first sentence "disputed" after this one saved "verified"."""
     open_article(page, live_server, article)

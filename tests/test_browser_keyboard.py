@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from annotations.models import Annotation, Skip, Verdict
 from annotations.shortcuts import save_shortcuts
 from tests.factories import PASSWORD, make_article, make_user
+from tests.test_browser import label_in_another_tab
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -114,11 +115,7 @@ def test_a_conflict_takes_focus_and_gives_it_back(page, live_server, article):
     sign_in_by_keyboard(page, live_server, "rita")
     page.goto(f"{live_server.url}/articles/{article.pk}/")
     expect(current(page)).to_be_focused()
-    other = page.context.new_page()
-    other.goto(page.url)
-    other.keyboard.press("1")
-    expect(other.locator("#save-status")).to_have_text("All changes saved")
-    other.close()
+    label_in_another_tab(page)
 
     page.keyboard.press("2")
     conflict = page.locator("#conflict")
